@@ -1,0 +1,83 @@
+package dev.pollux.ffi.epoll;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Builds downcall handles that capture errno, and owns the per-thread memory those calls need.
+ *
+ * <p>jextract's generated handles do not capture errno, and reading errno after a downcall is
+ * unreliable (the JVM may have made system calls of its own in between), so every wrapper here
+ * relinks the generated address and descriptor with {@code captureCallState("errno")}.
+ *
+ * <p>The capture segment and a small scratch area for structs passed by pointer are allocated
+ * once per thread (a registry may be used from many threads at once) and freed by the garbage
+ * collector with the thread's {@link Frame}; no call allocates.
+ */
+final class Downcalls {
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CAPTURE_LAYOUT
+            .varHandle(MemoryLayout.PathElement.groupElement("errno"))
+            .withInvokeExactBehavior();
+    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+
+    /** Bytes of per-thread scratch memory: room for the largest struct a wrapper passes by pointer. */
+    static final long SCRATCH_BYTES = 256;
+
+    private static final ThreadLocal<Frame> FRAME = ThreadLocal.withInitial(Frame::new);
+
+    private Downcalls() {}
+
+    /** Per-thread native memory: the errno capture segment and a scratch area. */
+    static final class Frame {
+        final MemorySegment capture;
+        final MemorySegment scratch;
+
+        private Frame() {
+            Arena arena = Arena.ofAuto();
+            capture = arena.allocate(CAPTURE_LAYOUT);
+            scratch = arena.allocate(SCRATCH_BYTES, 16);
+        }
+
+        /** The errno the last capturing call on this frame left behind, as a positive number. */
+        int errno() {
+            return (int) ERRNO.get(capture, 0L);
+        }
+    }
+
+    /** The calling thread's frame. */
+    static Frame frame() {
+        return FRAME.get();
+    }
+
+    /** Links {@code address} with {@code descriptor}, capturing errno into a leading segment argument. */
+    static MethodHandle capturing(MemorySegment address, FunctionDescriptor descriptor) {
+        return LINKER.downcallHandle(address, descriptor, CAPTURE_ERRNO);
+    }
+
+    /**
+     * Like {@link #capturing}, and lets the call read and write Java heap memory directly. Only for
+     * calls that never block and never call back into Java (read/write on non-blocking
+     * descriptors): a critical call holds off the garbage collector while it runs.
+     */
+    static MethodHandle capturingWithHeapAccess(MemorySegment address, FunctionDescriptor descriptor) {
+        return LINKER.downcallHandle(address, descriptor, CAPTURE_ERRNO, Linker.Option.critical(true));
+    }
+
+    /** Links a variadic function whose fixed arguments end at {@code firstVariadic}. */
+    static MethodHandle capturingVariadic(MemorySegment address, FunctionDescriptor descriptor, int firstVariadic) {
+        return LINKER.downcallHandle(address, descriptor, CAPTURE_ERRNO, Linker.Option.firstVariadicArg(firstVariadic));
+    }
+
+    /** Wraps what a downcall threw: only linkage bugs get here, never an OS error. */
+    static AssertionError unexpected(Throwable t) {
+        return new AssertionError("downcall failed unexpectedly", t);
+    }
+}

@@ -1,0 +1,115 @@
+package dev.pollux.ffi.epoll;
+
+import dev.pollux.bindings.linux.Linux;
+import dev.pollux.bindings.linux.epoll_event;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * epoll_create1, epoll_ctl and epoll_wait, returning {@code -errno} on failure.
+ *
+ * <p>{@code struct epoll_event} is packed (12 bytes) on x86_64 and naturally aligned (16 bytes)
+ * elsewhere; {@link #EVENT_SIZE}, {@link #EVENTS_OFFSET} and {@link #DATA_OFFSET} come from the
+ * generated layout and the 64-bit data field is read unaligned. All methods are thread-safe.
+ *
+ * <p>EINTR: {@link #ctl} retries (it never blocks, so an interrupted call has done nothing);
+ * {@link #await} returns {@code -EINTR} so that the caller can return early on a signal.
+ */
+public final class Epoll {
+    public static final int CLOEXEC = Linux.EPOLL_CLOEXEC();
+    public static final int CTL_ADD = Linux.EPOLL_CTL_ADD();
+    public static final int CTL_MOD = Linux.EPOLL_CTL_MOD();
+    public static final int CTL_DEL = Linux.EPOLL_CTL_DEL();
+
+    public static final int EPOLLIN = Linux.EPOLLIN();
+    public static final int EPOLLPRI = Linux.EPOLLPRI();
+    public static final int EPOLLOUT = Linux.EPOLLOUT();
+    public static final int EPOLLERR = Linux.EPOLLERR();
+    public static final int EPOLLHUP = Linux.EPOLLHUP();
+    public static final int EPOLLRDHUP = Linux.EPOLLRDHUP();
+    public static final int EPOLLET = Linux.EPOLLET();
+    public static final int EPOLLONESHOT = Linux.EPOLLONESHOT();
+
+    /** Size of one {@code struct epoll_event} on this platform. */
+    public static final long EVENT_SIZE = epoll_event.layout().byteSize();
+    /** Offset of the {@code events} bit set in {@code struct epoll_event}. */
+    public static final long EVENTS_OFFSET = epoll_event.events$offset();
+    /** Offset of the 64-bit {@code data} field in {@code struct epoll_event}. */
+    public static final long DATA_OFFSET = epoll_event.data$offset();
+    /** Alignment a buffer of events needs. */
+    public static final long EVENT_ALIGNMENT = epoll_event.layout().byteAlignment();
+
+    private static final MethodHandle CREATE1 =
+            Downcalls.capturing(Linux.epoll_create1$address(), Linux.epoll_create1$descriptor());
+    private static final MethodHandle CTL =
+            Downcalls.capturing(Linux.epoll_ctl$address(), Linux.epoll_ctl$descriptor());
+    private static final MethodHandle WAIT =
+            Downcalls.capturing(Linux.epoll_wait$address(), Linux.epoll_wait$descriptor());
+
+    private Epoll() {}
+
+    /** {@code epoll_create1(flags)}: a new epoll descriptor, or {@code -errno}. */
+    public static int create(int flags) {
+        Downcalls.Frame frame = Downcalls.frame();
+        try {
+            int r = (int) CREATE1.invokeExact(frame.capture, flags);
+            return r >= 0 ? r : -frame.errno();
+        } catch (Throwable t) {
+            throw Downcalls.unexpected(t);
+        }
+    }
+
+    /**
+     * {@code epoll_ctl(epfd, op, fd, {events, data})}: 0, or {@code -errno}. The event struct is
+     * built in the calling thread's scratch memory; for {@link #CTL_DEL} it is passed too (kernels
+     * before 2.6.9 required it).
+     */
+    public static int ctl(int epfd, int op, int fd, int events, long data) {
+        Downcalls.Frame frame = Downcalls.frame();
+        MemorySegment event = frame.scratch;
+        event.set(ValueLayout.JAVA_INT_UNALIGNED, EVENTS_OFFSET, events);
+        event.set(ValueLayout.JAVA_LONG_UNALIGNED, DATA_OFFSET, data);
+        try {
+            while (true) {
+                int r = (int) CTL.invokeExact(frame.capture, epfd, op, fd, event);
+                if (r == 0) {
+                    return 0;
+                }
+                int errno = frame.errno();
+                if (errno != Errno.EINTR) {
+                    return -errno;
+                }
+            }
+        } catch (Throwable t) {
+            throw Downcalls.unexpected(t);
+        }
+    }
+
+    /**
+     * {@code epoll_wait(epfd, events, maxEvents, timeoutMillis)}: the number of events written to
+     * {@code events}, or {@code -errno} ({@code -EINTR} when a signal interrupted the wait).
+     *
+     * @param events native memory for at least {@code maxEvents} events of {@link #EVENT_SIZE}
+     * @param timeoutMillis -1 to wait forever, 0 not to block
+     */
+    public static int await(int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
+        Downcalls.Frame frame = Downcalls.frame();
+        try {
+            int r = (int) WAIT.invokeExact(frame.capture, epfd, events, maxEvents, timeoutMillis);
+            return r >= 0 ? r : -frame.errno();
+        } catch (Throwable t) {
+            throw Downcalls.unexpected(t);
+        }
+    }
+
+    /** The {@code events} bit set of event {@code index} in a buffer filled by {@link #await}. */
+    public static int events(MemorySegment buffer, int index) {
+        return buffer.get(ValueLayout.JAVA_INT_UNALIGNED, index * EVENT_SIZE + EVENTS_OFFSET);
+    }
+
+    /** The {@code data} field of event {@code index} in a buffer filled by {@link #await}. */
+    public static long data(MemorySegment buffer, int index) {
+        return buffer.get(ValueLayout.JAVA_LONG_UNALIGNED, index * EVENT_SIZE + DATA_OFFSET);
+    }
+}

@@ -1,0 +1,187 @@
+package dev.pollux.ffi.epoll;
+
+import dev.pollux.bindings.linux.Linux;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.util.Objects;
+
+/**
+ * read, write, readv, writev, close, pipe2 and fcntl on file descriptors, returning
+ * {@code -errno} on failure. All methods are thread-safe; none allocates.
+ *
+ * <p>Buffers may be native or heap segments: heap segments go to the kernel directly through a
+ * critical downcall (no copy), which is sound because Pollux only does I/O on non-blocking
+ * descriptors. A length larger than the segment fails with {@link IndexOutOfBoundsException}
+ * instead of letting the kernel touch memory outside it.
+ *
+ * <p>EINTR: {@link #read}, {@link #write}, {@link #readv} and {@link #writev} retry (on a
+ * non-blocking descriptor an interrupted call transferred nothing). {@link #close} never retries:
+ * Linux releases the descriptor even when close reports EINTR, and retrying could close a
+ * descriptor another thread has just been given; EINTR is reported as success.
+ */
+public final class Fd {
+    public static final int O_NONBLOCK = Linux.O_NONBLOCK();
+    public static final int O_CLOEXEC = Linux.O_CLOEXEC();
+    public static final int F_GETFL = Linux.F_GETFL();
+    public static final int F_SETFL = Linux.F_SETFL();
+    public static final int F_GETFD = Linux.F_GETFD();
+    public static final int F_SETFD = Linux.F_SETFD();
+    public static final int FD_CLOEXEC = Linux.FD_CLOEXEC();
+
+    private static final MethodHandle READ = Downcalls.capturing(Linux.read$address(), Linux.read$descriptor());
+    private static final MethodHandle READ_HEAP =
+            Downcalls.capturingWithHeapAccess(Linux.read$address(), Linux.read$descriptor());
+    private static final MethodHandle WRITE = Downcalls.capturing(Linux.write$address(), Linux.write$descriptor());
+    private static final MethodHandle WRITE_HEAP =
+            Downcalls.capturingWithHeapAccess(Linux.write$address(), Linux.write$descriptor());
+    private static final MethodHandle READV = Downcalls.capturing(Linux.readv$address(), Linux.readv$descriptor());
+    private static final MethodHandle WRITEV = Downcalls.capturing(Linux.writev$address(), Linux.writev$descriptor());
+    private static final MethodHandle CLOSE = Downcalls.capturing(Linux.close$address(), Linux.close$descriptor());
+    private static final MethodHandle PIPE2 = Downcalls.capturing(Linux.pipe2$address(), Linux.pipe2$descriptor());
+    private static final MethodHandle FCNTL = Downcalls.capturingVariadic(
+            Linux.fcntl.address(), FunctionDescriptor.of(Linux.C_INT, Linux.C_INT, Linux.C_INT, Linux.C_INT), 2);
+
+    private Fd() {}
+
+    /** {@code read(fd, buffer, length)}: bytes read (0 at end of file), or {@code -errno}. */
+    public static long read(int fd, MemorySegment buffer, long length) {
+        checkLength(buffer, length);
+        Downcalls.Frame frame = Downcalls.frame();
+        MethodHandle read = buffer.isNative() ? READ : READ_HEAP;
+        try {
+            while (true) {
+                long r = (long) read.invokeExact(frame.capture, fd, buffer, length);
+                if (r >= 0) {
+                    return r;
+                }
+                int errno = frame.errno();
+                if (errno != Errno.EINTR) {
+                    return -errno;
+                }
+            }
+        } catch (Throwable t) {
+            throw Downcalls.unexpected(t);
+        }
+    }
+
+    /** {@code write(fd, buffer, length)}: bytes written, or {@code -errno}. */
+    public static long write(int fd, MemorySegment buffer, long length) {
+        checkLength(buffer, length);
+        Downcalls.Frame frame = Downcalls.frame();
+        MethodHandle write = buffer.isNative() ? WRITE : WRITE_HEAP;
+        try {
+            while (true) {
+                long r = (long) write.invokeExact(frame.capture, fd, buffer, length);
+                if (r >= 0) {
+                    return r;
+                }
+                int errno = frame.errno();
+                if (errno != Errno.EINTR) {
+                    return -errno;
+                }
+            }
+        } catch (Throwable t) {
+            throw Downcalls.unexpected(t);
+        }
+    }
+
+    /**
+     * {@code readv(fd, iov, count)}: bytes read, or {@code -errno}.
+     *
+     * @param iov native memory holding {@code count} {@code struct iovec} entries (see {@link IoVec})
+     */
+    public static long readv(int fd, MemorySegment iov, int count) {
+        return vectored(READV, fd, iov, count);
+    }
+
+    /**
+     * {@code writev(fd, iov, count)}: bytes written, or {@code -errno}.
+     *
+     * @param iov native memory holding {@code count} {@code struct iovec} entries (see {@link IoVec})
+     */
+    public static long writev(int fd, MemorySegment iov, int count) {
+        return vectored(WRITEV, fd, iov, count);
+    }
+
+    private static long vectored(MethodHandle call, int fd, MemorySegment iov, int count) {
+        if (count < 0 || count * IoVec.SIZE > iov.byteSize() || !iov.isNative()) {
+            throw new IndexOutOfBoundsException("iovec array of " + iov.byteSize() + " bytes cannot hold " + count + " entries");
+        }
+        Downcalls.Frame frame = Downcalls.frame();
+        try {
+            while (true) {
+                long r = (long) call.invokeExact(frame.capture, fd, iov, count);
+                if (r >= 0) {
+                    return r;
+                }
+                int errno = frame.errno();
+                if (errno != Errno.EINTR) {
+                    return -errno;
+                }
+            }
+        } catch (Throwable t) {
+            throw Downcalls.unexpected(t);
+        }
+    }
+
+    /** {@code close(fd)}: 0, or {@code -errno}; EINTR counts as closed (see the class comment). */
+    public static int close(int fd) {
+        Downcalls.Frame frame = Downcalls.frame();
+        try {
+            int r = (int) CLOSE.invokeExact(frame.capture, fd);
+            if (r == 0) {
+                return 0;
+            }
+            int errno = frame.errno();
+            return errno == Errno.EINTR ? 0 : -errno;
+        } catch (Throwable t) {
+            throw Downcalls.unexpected(t);
+        }
+    }
+
+    /**
+     * {@code pipe2(fds, flags)}: on success stores the read end in {@code fds[0]} and the write
+     * end in {@code fds[1]} and returns 0; otherwise returns {@code -errno}.
+     */
+    public static int pipe2(int[] fds, int flags) {
+        Objects.checkFromIndexSize(0, 2, fds.length);
+        Downcalls.Frame frame = Downcalls.frame();
+        MemorySegment pair = frame.scratch;
+        try {
+            int r = (int) PIPE2.invokeExact(frame.capture, pair, flags);
+            if (r != 0) {
+                return -frame.errno();
+            }
+        } catch (Throwable t) {
+            throw Downcalls.unexpected(t);
+        }
+        fds[0] = pair.get(ValueLayout.JAVA_INT, 0);
+        fds[1] = pair.get(ValueLayout.JAVA_INT, Integer.BYTES);
+        return 0;
+    }
+
+    /** {@code fcntl(fd, command, argument)}: the command's result, or {@code -errno}. */
+    public static int fcntl(int fd, int command, int argument) {
+        Downcalls.Frame frame = Downcalls.frame();
+        try {
+            while (true) {
+                int r = (int) FCNTL.invokeExact(frame.capture, fd, command, argument);
+                if (r >= 0) {
+                    return r;
+                }
+                int errno = frame.errno();
+                if (errno != Errno.EINTR) {
+                    return -errno;
+                }
+            }
+        } catch (Throwable t) {
+            throw Downcalls.unexpected(t);
+        }
+    }
+
+    private static void checkLength(MemorySegment buffer, long length) {
+        Objects.checkFromIndexSize(0L, length, buffer.byteSize());
+    }
+}
