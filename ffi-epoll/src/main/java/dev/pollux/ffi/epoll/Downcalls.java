@@ -29,7 +29,7 @@ final class Downcalls {
     private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
 
     /** Bytes of per-thread scratch memory: room for the largest struct a wrapper passes by pointer. */
-    static final long SCRATCH_BYTES = 256;
+    static final long SCRATCH_BYTES = 1024;
 
     private static final ThreadLocal<Frame> FRAME = ThreadLocal.withInitial(Frame::new);
 

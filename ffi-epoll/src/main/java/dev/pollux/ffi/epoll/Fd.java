@@ -5,6 +5,7 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.nio.ByteBuffer;
 import java.util.Objects;
 
 /**
@@ -42,6 +43,9 @@ public final class Fd {
     private static final MethodHandle PIPE2 = Downcalls.capturing(Linux.pipe2$address(), Linux.pipe2$descriptor());
     private static final MethodHandle FCNTL = Downcalls.capturingVariadic(
             Linux.fcntl.address(), FunctionDescriptor.of(Linux.C_INT, Linux.C_INT, Linux.C_INT, Linux.C_INT), 2);
+
+    /** How many buffers one {@link #readv} or {@link #writev} call takes. */
+    public static final int MAX_IO_VECTORS = (int) (Downcalls.SCRATCH_BYTES / IoVec.SIZE);
 
     private Fd() {}
 
@@ -88,28 +92,35 @@ public final class Fd {
     }
 
     /**
-     * {@code readv(fd, iov, count)}: bytes read, or {@code -errno}.
-     *
-     * @param iov native memory holding {@code count} {@code struct iovec} entries (see {@link IoVec})
+     * {@code readv} into the remaining space of {@code buffers[offset .. offset+length)}, which must
+     * be direct: bytes read, or {@code -errno}. Buffer positions are not changed. At most
+     * {@link #MAX_IO_VECTORS} buffers are used; the rest are ignored (a short read).
      */
-    public static long readv(int fd, MemorySegment iov, int count) {
-        return vectored(READV, fd, iov, count);
+    public static long readv(int fd, ByteBuffer[] buffers, int offset, int length) {
+        return vectored(READV, fd, buffers, offset, length);
     }
 
     /**
-     * {@code writev(fd, iov, count)}: bytes written, or {@code -errno}.
-     *
-     * @param iov native memory holding {@code count} {@code struct iovec} entries (see {@link IoVec})
+     * {@code writev} from the remaining bytes of {@code buffers[offset .. offset+length)}, which
+     * must be direct: bytes written, or {@code -errno}. Buffer positions are not changed. At most
+     * {@link #MAX_IO_VECTORS} buffers are used.
      */
-    public static long writev(int fd, MemorySegment iov, int count) {
-        return vectored(WRITEV, fd, iov, count);
+    public static long writev(int fd, ByteBuffer[] buffers, int offset, int length) {
+        return vectored(WRITEV, fd, buffers, offset, length);
     }
 
-    private static long vectored(MethodHandle call, int fd, MemorySegment iov, int count) {
-        if (count < 0 || count * IoVec.SIZE > iov.byteSize() || !iov.isNative()) {
-            throw new IndexOutOfBoundsException("iovec array of " + iov.byteSize() + " bytes cannot hold " + count + " entries");
-        }
+    private static long vectored(MethodHandle call, int fd, ByteBuffer[] buffers, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, buffers.length);
         Downcalls.Frame frame = Downcalls.frame();
+        MemorySegment iov = frame.scratch;
+        int count = Math.min(length, MAX_IO_VECTORS);
+        for (int i = 0; i < count; i++) {
+            ByteBuffer b = buffers[offset + i];
+            if (!b.isDirect()) {
+                throw new IllegalArgumentException("readv/writev take direct buffers only");
+            }
+            IoVec.set(iov, i, MemorySegment.ofBuffer(b), b.remaining());
+        }
         try {
             while (true) {
                 long r = (long) call.invokeExact(frame.capture, fd, iov, count);

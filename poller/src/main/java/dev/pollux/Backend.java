@@ -1,0 +1,55 @@
+package dev.pollux;
+
+import java.util.Locale;
+
+/**
+ * The OS event queue a {@link Poll} runs on. {@link Poll#open()} picks the one for this OS, or the
+ * one named by the system property {@value #PROPERTY} ({@code epoll}, {@code kqueue} or
+ * {@code iocp}).
+ */
+public enum Backend {
+    /** Linux epoll. */
+    EPOLL,
+    /** BSD and macOS kqueue (on Linux through libkqueue). Not implemented yet. */
+    KQUEUE,
+    /** Windows I/O completion ports with AFD polling. Not implemented yet. */
+    IOCP;
+
+    /** The system property that overrides the backend {@link Poll#open()} uses. */
+    public static final String PROPERTY = "pollux.backend";
+
+    /** The lower-case name used by {@value #PROPERTY}. */
+    public String propertyValue() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The backend {@link Poll#open()} uses: the one named by {@value #PROPERTY}, else this OS's.
+     *
+     * @throws IllegalArgumentException if the property names no backend
+     * @throws UnsupportedOperationException if the property is unset and this OS has no backend
+     */
+    public static Backend selected() {
+        String name = System.getProperty(PROPERTY);
+        if (name != null && !name.isBlank()) {
+            for (Backend b : values()) {
+                if (b.propertyValue().equals(name.trim().toLowerCase(Locale.ROOT))) {
+                    return b;
+                }
+            }
+            throw new IllegalArgumentException(
+                    "-D" + PROPERTY + "=" + name + " names no backend: use epoll, kqueue or iocp");
+        }
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        if (os.startsWith("linux")) {
+            return EPOLL;
+        }
+        if (os.startsWith("mac") || os.contains("bsd")) {
+            return KQUEUE;
+        }
+        if (os.startsWith("windows")) {
+            return IOCP;
+        }
+        throw new UnsupportedOperationException("Pollux has no backend for " + System.getProperty("os.name"));
+    }
+}

@@ -1,0 +1,95 @@
+package dev.pollux.internal;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Keeps a descriptor open while calls that use it are in flight, so that closing it never races
+ * with a call that would then act on a reused descriptor number.
+ *
+ * <p>Short calls {@link #enter()} and {@link #exit()} (any number at once, from any thread). One
+ * long, exclusive call (a blocking wait) uses {@link #enterExclusive()} and
+ * {@link #exitExclusive()}. {@link #close()} marks the guard closed once no short call is in
+ * flight, spinning briefly for them (they never block), and refuses while the exclusive call runs.
+ */
+public final class CloseGuard {
+    private static final int CLOSED = 1 << 31;
+    private static final int EXCLUSIVE = 1 << 30;
+    private static final int COUNT_MASK = EXCLUSIVE - 1;
+
+    /** What {@link #enterExclusive()} found. */
+    public enum Entry { ENTERED, CLOSED, BUSY }
+
+    private final AtomicInteger state = new AtomicInteger();
+
+    /** Starts a short call; false when the guard is closed. */
+    public boolean enter() {
+        while (true) {
+            int s = state.get();
+            if ((s & CLOSED) != 0) {
+                return false;
+            }
+            if ((s & COUNT_MASK) == COUNT_MASK) {
+                throw new IllegalStateException("too many concurrent calls");
+            }
+            if (state.compareAndSet(s, s + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Ends a short call started by a successful {@link #enter()}. */
+    public void exit() {
+        state.decrementAndGet();
+    }
+
+    /** Starts the exclusive call. */
+    public Entry enterExclusive() {
+        while (true) {
+            int s = state.get();
+            if ((s & CLOSED) != 0) {
+                return Entry.CLOSED;
+            }
+            if ((s & EXCLUSIVE) != 0) {
+                return Entry.BUSY;
+            }
+            if (state.compareAndSet(s, s | EXCLUSIVE)) {
+                return Entry.ENTERED;
+            }
+        }
+    }
+
+    /** Ends the exclusive call. */
+    public void exitExclusive() {
+        state.getAndAdd(-EXCLUSIVE);
+    }
+
+    /**
+     * Closes the guard: true if this call closed it (the caller now releases the resource), false
+     * if it was closed already.
+     *
+     * @throws IllegalStateException while the exclusive call is in progress
+     */
+    public boolean close() {
+        while (true) {
+            int s = state.get();
+            if ((s & CLOSED) != 0) {
+                return false;
+            }
+            if ((s & EXCLUSIVE) != 0) {
+                throw new IllegalStateException("cannot close while another thread is polling; wake it and close from the polling thread");
+            }
+            if ((s & COUNT_MASK) != 0) {
+                Thread.onSpinWait();
+                continue;
+            }
+            if (state.compareAndSet(s, CLOSED)) {
+                return true;
+            }
+        }
+    }
+
+    /** Whether {@link #close()} has succeeded. */
+    public boolean isClosed() {
+        return (state.get() & CLOSED) != 0;
+    }
+}

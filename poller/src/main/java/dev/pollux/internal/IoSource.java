@@ -1,0 +1,207 @@
+package dev.pollux.internal;
+
+import dev.pollux.Interest;
+import dev.pollux.Registry;
+import dev.pollux.Trigger;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
+
+/**
+ * A descriptor Pollux owns (a pipe end, a socket), with its registration state and the path every
+ * I/O call on it takes: mio's {@code IoSource}.
+ *
+ * <p>Owns the descriptor: {@link #close()} deregisters it (so no event for its token follows) and
+ * closes it exactly once, after waiting for I/O calls in flight on other threads, so a call never
+ * reaches a descriptor number the OS has given to someone else. Registration is tracked: a second
+ * registration, a registration with another Poll while registered, and reregister or deregister
+ * while not registered throw {@link IllegalStateException}. Use after close throws
+ * {@link ClosedChannelException}. Thread-safe.
+ *
+ * <p>Every I/O call goes through here so that a would-block result reaches
+ * {@link Selector#wouldBlock}, where a completion-based backend re-arms its readiness request.
+ */
+public final class IoSource {
+    /** What the I/O methods return when the call would block. */
+    public static final long WOULD_BLOCK = Long.MIN_VALUE;
+
+    private record Registration(Selector selector, long token) {}
+
+    private final int fd;
+    private final Os os = Os.current();
+    private final CloseGuard guard = new CloseGuard();
+    private final Object lock = new Object();
+    private volatile Registration registration;
+
+    /** Takes ownership of {@code fd}, which must be non-blocking. */
+    public IoSource(int fd) {
+        if (fd < 0) {
+            throw new IllegalArgumentException("negative file descriptor: " + fd);
+        }
+        this.fd = fd;
+    }
+
+    /** The descriptor; still owned by this object. */
+    public int fd() {
+        return fd;
+    }
+
+    public boolean isOpen() {
+        return !guard.isClosed();
+    }
+
+    public void register(Registry registry, long token, Interest interest, Trigger trigger) throws IOException {
+        Selector selector = Registries.selector(registry);
+        synchronized (lock) {
+            ensureOpen();
+            Registration current = live();
+            if (current != null) {
+                throw new IllegalStateException(current.selector == selector
+                        ? "already registered with this Poll: use reregister"
+                        : "registered with another Poll: deregister it there first");
+            }
+            selector.register(fd, token, interest, trigger);
+            registration = new Registration(selector, token);
+        }
+    }
+
+    public void reregister(Registry registry, long token, Interest interest, Trigger trigger) throws IOException {
+        Selector selector = Registries.selector(registry);
+        synchronized (lock) {
+            ensureOpen();
+            requireRegisteredWith(selector);
+            selector.reregister(fd, token, interest, trigger);
+            registration = new Registration(selector, token);
+        }
+    }
+
+    public void deregister(Registry registry) throws IOException {
+        Selector selector = Registries.selector(registry);
+        synchronized (lock) {
+            ensureOpen();
+            requireRegisteredWith(selector);
+            selector.deregister(fd);
+            registration = null;
+        }
+    }
+
+    /** The registration, unless its Poll has been closed since (which ended it). */
+    private Registration live() {
+        Registration r = registration;
+        return r == null || r.selector.isClosed() ? null : r;
+    }
+
+    private void requireRegisteredWith(Selector selector) {
+        Registration current = live();
+        if (current == null) {
+            throw new IllegalStateException("not registered");
+        }
+        if (current.selector != selector) {
+            throw new IllegalStateException("registered with another Poll");
+        }
+    }
+
+    private void ensureOpen() throws ClosedChannelException {
+        if (guard.isClosed()) {
+            throw new ClosedChannelException();
+        }
+    }
+
+    /** {@code read}: bytes read (0 at end of stream), or {@link #WOULD_BLOCK}. */
+    public long read(MemorySegment buffer, long length) throws IOException {
+        begin();
+        long r;
+        try {
+            r = os.read(fd, buffer, length);
+        } finally {
+            guard.exit();
+        }
+        return complete("read", r, Interest.READABLE);
+    }
+
+    /** {@code write}: bytes written, or {@link #WOULD_BLOCK}. */
+    public long write(MemorySegment buffer, long length) throws IOException {
+        begin();
+        long r;
+        try {
+            r = os.write(fd, buffer, length);
+        } finally {
+            guard.exit();
+        }
+        return complete("write", r, Interest.WRITABLE);
+    }
+
+    /** {@code readv} into direct buffers: bytes read (0 at end of stream), or {@link #WOULD_BLOCK}. */
+    public long readv(ByteBuffer[] buffers, int offset, int length) throws IOException {
+        begin();
+        long r;
+        try {
+            r = os.readv(fd, buffers, offset, length);
+        } finally {
+            guard.exit();
+        }
+        return complete("readv", r, Interest.READABLE);
+    }
+
+    /** {@code writev} from direct buffers: bytes written, or {@link #WOULD_BLOCK}. */
+    public long writev(ByteBuffer[] buffers, int offset, int length) throws IOException {
+        begin();
+        long r;
+        try {
+            r = os.writev(fd, buffers, offset, length);
+        } finally {
+            guard.exit();
+        }
+        return complete("writev", r, Interest.WRITABLE);
+    }
+
+    private void begin() throws ClosedChannelException {
+        if (!guard.enter()) {
+            throw new ClosedChannelException();
+        }
+    }
+
+    private long complete(String call, long result, Interest direction) throws IOException {
+        if (result >= 0) {
+            return result;
+        }
+        if (result == -os.eagain()) {
+            Registration r = registration;
+            if (r != null) {
+                r.selector.wouldBlock(fd, r.token, direction);
+            }
+            return WOULD_BLOCK;
+        }
+        throw Check.error(call, (int) -result);
+    }
+
+    /**
+     * Deregisters (if registered) and closes the descriptor, once. Idempotent. Waits for I/O calls
+     * in flight on other threads (they never block).
+     */
+    public void close() throws IOException {
+        if (!guard.close()) {
+            return;
+        }
+        synchronized (lock) {
+            Registration r = live();
+            if (r != null) {
+                try {
+                    r.selector.deregister(fd);
+                } catch (IOException | ClosedSelectorException e) {
+                    // The Poll closed meanwhile or refused: closing the descriptor below removes
+                    // it from the OS queue all the same.
+                }
+            }
+            registration = null;
+        }
+        Check.check("close", os.close(fd));
+    }
+
+    @Override
+    public String toString() {
+        return "fd=" + fd + (isOpen() ? "" : " (closed)");
+    }
+}

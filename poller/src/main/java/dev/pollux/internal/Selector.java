@@ -1,0 +1,157 @@
+package dev.pollux.internal;
+
+import dev.pollux.Backend;
+import dev.pollux.Interest;
+import dev.pollux.Trigger;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.ClosedSelectorException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One OS event queue (an epoll, kqueue or IOCP instance) and the registrations on it; the engine
+ * behind a {@code Poll} and its {@code Registry}.
+ *
+ * <p>This base class owns the lifecycle: registration calls may come from any thread, also while
+ * one thread waits in {@link #select}; a second concurrent {@code select} fails; every call after
+ * {@link #close()} fails with {@link ClosedSelectorException}; closing waits for in-flight
+ * registration calls so the queue's descriptor is never used after it was released, and closes
+ * the wakers created on this selector. Subclasses implement the {@code impl*} methods, which are
+ * only called inside that protocol.
+ */
+public abstract class Selector {
+    private final CloseGuard guard = new CloseGuard();
+    private final Set<SelectorWaker> wakers = ConcurrentHashMap.newKeySet();
+
+    /** Which backend this is. */
+    public abstract Backend backend();
+
+    /** The layout of the events {@link #select} writes. */
+    public abstract EventFormat eventFormat();
+
+    /**
+     * Waits for events and writes up to {@code capacity} of them into {@code buffer}, in
+     * {@link #eventFormat()}.
+     *
+     * @param timeoutNanos negative to wait forever, 0 not to block
+     * @return the number of events; 0 also when a signal interrupted the wait
+     * @throws IllegalStateException if another thread is in {@code select}
+     */
+    public final int select(MemorySegment buffer, int capacity, long timeoutNanos) throws IOException {
+        switch (guard.enterExclusive()) {
+            case CLOSED -> throw new ClosedSelectorException();
+            case BUSY -> throw new IllegalStateException("another thread is already polling this Poll");
+            case ENTERED -> { }
+        }
+        try {
+            return implSelect(buffer, capacity, timeoutNanos);
+        } finally {
+            guard.exitExclusive();
+        }
+    }
+
+    /** Registers {@code fd}; the OS's error (such as EEXIST or EBADF) is thrown as is. */
+    public final void register(int fd, long token, Interest interest, Trigger trigger) throws IOException {
+        enter();
+        try {
+            implRegister(fd, token, interest, trigger);
+        } finally {
+            guard.exit();
+        }
+    }
+
+    /** Changes the registration of {@code fd}; ENOENT if it is not registered. */
+    public final void reregister(int fd, long token, Interest interest, Trigger trigger) throws IOException {
+        enter();
+        try {
+            implReregister(fd, token, interest, trigger);
+        } finally {
+            guard.exit();
+        }
+    }
+
+    /** Removes the registration of {@code fd}; ENOENT if it is not registered. */
+    public final void deregister(int fd) throws IOException {
+        enter();
+        try {
+            implDeregister(fd);
+        } finally {
+            guard.exit();
+        }
+    }
+
+    /** Creates a waker that makes {@link #select} report {@code token}; closed with this selector. */
+    public final SelectorWaker openWaker(long token) throws IOException {
+        enter();
+        try {
+            SelectorWaker waker = implOpenWaker(token);
+            wakers.add(waker);
+            return waker;
+        } finally {
+            guard.exit();
+        }
+    }
+
+    /** Closes a waker created by {@link #openWaker} before this selector closes. */
+    public final void closeWaker(SelectorWaker waker) throws IOException {
+        if (wakers.remove(waker)) {
+            waker.close();
+        }
+    }
+
+    /**
+     * Called after an I/O call on a registered source returned would-block. epoll and kqueue
+     * keep watching on their own; a completion-based backend (IOCP with AFD polling) re-arms its
+     * poll request here, as mio's {@code IoSource::do_io} does.
+     */
+    public void wouldBlock(int fd, long token, Interest direction) {}
+
+    /** Whether {@link #close()} has run. */
+    public final boolean isClosed() {
+        return guard.isClosed();
+    }
+
+    /**
+     * Closes the wakers created on this selector and then the queue itself; later calls fail with
+     * {@link ClosedSelectorException}. Idempotent.
+     *
+     * @throws IllegalStateException while another thread is in {@link #select}
+     */
+    public final void close() throws IOException {
+        if (!guard.close()) {
+            return;
+        }
+        IOException failure = null;
+        for (SelectorWaker waker : wakers) {
+            try {
+                waker.close();
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
+        wakers.clear();
+        implClose();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private void enter() {
+        if (!guard.enter()) {
+            throw new ClosedSelectorException();
+        }
+    }
+
+    protected abstract int implSelect(MemorySegment buffer, int capacity, long timeoutNanos) throws IOException;
+
+    protected abstract void implRegister(int fd, long token, Interest interest, Trigger trigger) throws IOException;
+
+    protected abstract void implReregister(int fd, long token, Interest interest, Trigger trigger) throws IOException;
+
+    protected abstract void implDeregister(int fd) throws IOException;
+
+    protected abstract SelectorWaker implOpenWaker(long token) throws IOException;
+
+    protected abstract void implClose() throws IOException;
+}
