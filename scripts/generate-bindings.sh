@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Regenerates the committed jextract bindings from the wrapper headers and argument files.
 #
-#   scripts/generate-bindings.sh [linux ...]     (default: every target this OS can generate)
+#   scripts/generate-bindings.sh [linux linux_aarch64 ...]   (default: every target this OS can generate)
 #
+# A target may have bindings/src/main/jextract/<target>.clang-flags: extra clang options (one per
+# line, e.g. a cross --target), handed to jextract as its compile_flags.txt.
 # Needs an installed jextract (on PATH, or $JEXTRACT pointing at its launcher). Generated code is
 # never edited by hand: change bindings/src/main/headers/<target>.h or
 # bindings/src/main/jextract/<target>.args and run this script again, then commit its output
@@ -19,7 +21,7 @@ fi
 targets=("$@")
 if [[ ${#targets[@]} -eq 0 ]]; then
   case "$(uname -s)" in
-    Linux) targets=(linux) ;;
+    Linux) targets=(linux linux_aarch64) ;;
     *) echo "generate-bindings: name the targets to generate on $(uname -s)" >&2; exit 1 ;;
   esac
 fi
@@ -32,9 +34,18 @@ for target in "${targets[@]}"; do
   out="$root/bindings/src/main/java"
   pkgdir="$out/${package//.//}"
 
-  rm -rf "$pkgdir"
-  # Relative paths keep the generated sources free of machine-specific directories.
-  (cd "$root/bindings/src/main/headers" && "$jextract" --output "$out" "@$args" "$target.h")
+  flags="$root/bindings/src/main/jextract/$target.clang-flags"
+
+  # Only this package's own files: another target may generate into a subpackage.
+  mkdir -p "$pkgdir" && find "$pkgdir" -maxdepth 1 -type f -delete
+  # jextract reads compile_flags.txt from its working directory: run it in a scratch copy of the
+  # headers so each target gets its own flags (relative paths keep machine paths out of the output).
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  cp "$root"/bindings/src/main/headers/*.h "$work/"
+  [[ -f "$flags" ]] && cp "$flags" "$work/compile_flags.txt"
+  (cd "$work" && "$jextract" --output "$out" "@$args" "$target.h")
+  rm -rf "$work"
 
   {
     echo "# Written by scripts/generate-bindings.sh; describes how the sources in this package were made."
@@ -43,6 +54,10 @@ for target in "${targets[@]}"; do
     echo "jextract-revision=${JEXTRACT_REVISION:-unrecorded (set JEXTRACT_REVISION to the jextract commit)}"
     echo "clang=$("$jextract" --version 2>&1 | grep -m1 -i 'clang version' | sed 's/^ *//' || true)"
     echo "machine=$(uname -s) $(uname -m)"
+    [[ -f "$flags" ]] && echo "clang-flags=$(tr '\n' ' ' < "$flags")"
+    if [[ "$target" == linux_aarch64 ]]; then
+      echo "glibc-headers=$(dpkg-query -W -f='${Version}' libc6-dev-arm64-cross 2>/dev/null || echo unknown)"
+    fi
     if [[ "$target" == linux ]]; then
       echo "glibc-headers=$(dpkg-query -W -f='${Version}' libc6-dev 2>/dev/null || echo unknown)"
       echo "kernel-headers=$(dpkg-query -W -f='${Version}' linux-libc-dev 2>/dev/null || echo unknown)"

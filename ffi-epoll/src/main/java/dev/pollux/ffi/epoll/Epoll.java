@@ -1,7 +1,8 @@
 package dev.pollux.ffi.epoll;
 
 import dev.pollux.bindings.linux.Linux;
-import dev.pollux.bindings.linux.epoll_event;
+import java.lang.foreign.GroupLayout;
+import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
@@ -10,8 +11,10 @@ import java.lang.invoke.MethodHandle;
  * epoll_create1, epoll_ctl and epoll_wait, returning {@code -errno} on failure.
  *
  * <p>{@code struct epoll_event} is packed (12 bytes) on x86_64 and naturally aligned (16 bytes)
- * elsewhere; {@link #EVENT_SIZE}, {@link #EVENTS_OFFSET} and {@link #DATA_OFFSET} come from the
- * generated layout and the 64-bit data field is read unaligned. All methods are thread-safe.
+ * on aarch64; {@link #EVENT_SIZE}, {@link #EVENTS_OFFSET} and {@link #DATA_OFFSET} come from the
+ * layout jextract generated for this architecture, and the 64-bit data field is read unaligned.
+ * On an architecture with no generated layout, {@link #create} fails with
+ * {@link UnsupportedOperationException} rather than misread events. All methods are thread-safe.
  *
  * <p>EINTR: {@link #ctl} retries (it never blocks, so an interrupted call has done nothing);
  * {@link #await} returns {@code -EINTR} so that the caller can return early on a signal.
@@ -31,14 +34,22 @@ public final class Epoll {
     public static final int EPOLLET = Linux.EPOLLET();
     public static final int EPOLLONESHOT = Linux.EPOLLONESHOT();
 
-    /** Size of one {@code struct epoll_event} on this platform. */
-    public static final long EVENT_SIZE = epoll_event.layout().byteSize();
+    private static final String ARCH = System.getProperty("os.arch", "");
+    /** {@code struct epoll_event} as laid out on this architecture, or null when none was generated. */
+    private static final GroupLayout EVENT = switch (ARCH) {
+        case "amd64", "x86_64" -> dev.pollux.bindings.linux.epoll_event.layout();
+        case "aarch64" -> dev.pollux.bindings.linux.aarch64.epoll_event.layout();
+        default -> null;
+    };
+
+    /** Size of one {@code struct epoll_event} on this architecture. */
+    public static final long EVENT_SIZE = EVENT == null ? 16 : EVENT.byteSize();
     /** Offset of the {@code events} bit set in {@code struct epoll_event}. */
-    public static final long EVENTS_OFFSET = epoll_event.events$offset();
+    public static final long EVENTS_OFFSET = EVENT == null ? 0 : EVENT.byteOffset(PathElement.groupElement("events"));
     /** Offset of the 64-bit {@code data} field in {@code struct epoll_event}. */
-    public static final long DATA_OFFSET = epoll_event.data$offset();
+    public static final long DATA_OFFSET = EVENT == null ? 8 : EVENT.byteOffset(PathElement.groupElement("data"));
     /** Alignment a buffer of events needs. */
-    public static final long EVENT_ALIGNMENT = epoll_event.layout().byteAlignment();
+    public static final long EVENT_ALIGNMENT = EVENT == null ? 8 : EVENT.byteAlignment();
 
     private static final MethodHandle CREATE1 =
             Downcalls.capturing(Linux.epoll_create1$address(), Linux.epoll_create1$descriptor());
@@ -49,8 +60,17 @@ public final class Epoll {
 
     private Epoll() {}
 
-    /** {@code epoll_create1(flags)}: a new epoll descriptor, or {@code -errno}. */
+    /**
+     * {@code epoll_create1(flags)}: a new epoll descriptor, or {@code -errno}.
+     *
+     * @throws UnsupportedOperationException on an architecture whose {@code struct epoll_event}
+     *     layout was not generated
+     */
     public static int create(int flags) {
+        if (EVENT == null) {
+            throw new UnsupportedOperationException("no struct epoll_event layout was generated for os.arch="
+                    + ARCH + "; add a bindings target for it (see scripts/generate-bindings.sh)");
+        }
         Downcalls.Frame frame = Downcalls.frame();
         try {
             int r = (int) CREATE1.invokeExact(frame.capture, flags);
