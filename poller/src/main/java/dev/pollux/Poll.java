@@ -36,8 +36,10 @@ import java.util.Objects;
  *
  * <p>Ownership: the Poll owns its OS queue and the wakers created on it; {@link #close()} releases
  * them. Sources stay owned by their creators; closing the Poll does not close them, and after it
- * they may be registered with another Poll. Every method except {@code close} throws
- * {@link java.nio.channels.ClosedSelectorException} once the Poll is closed.
+ * they may be registered with another Poll. Once the Poll is closed, {@link #poll} and every
+ * {@link Registry} and {@link Waker} operation throw
+ * {@link java.nio.channels.ClosedSelectorException}; {@link #registry()} and {@link #backend()}
+ * still answer.
  */
 public final class Poll implements Closeable {
     private final Selector selector;

@@ -20,6 +20,7 @@ public final class ChannelIo {
         }
         int remaining = dst.remaining();
         if (remaining == 0) {
+            io.ensureOpen();
             return 0;
         }
         long r = io.read(MemorySegment.ofBuffer(dst), remaining);
@@ -36,6 +37,7 @@ public final class ChannelIo {
     public static int write(IoSource io, ByteBuffer src) throws IOException {
         int remaining = src.remaining();
         if (remaining == 0) {
+            io.ensureOpen();
             return 0;
         }
         long r = io.write(MemorySegment.ofBuffer(src), remaining);
@@ -52,6 +54,7 @@ public final class ChannelIo {
             throw new IllegalArgumentException("read-only segment");
         }
         if (dst.byteSize() == 0) {
+            io.ensureOpen();
             return 0;
         }
         long r = io.read(dst, dst.byteSize());
@@ -61,6 +64,7 @@ public final class ChannelIo {
     /** Writes from {@code src}: bytes written, 0 when it would block. */
     public static long write(IoSource io, MemorySegment src) throws IOException {
         if (src.byteSize() == 0) {
+            io.ensureOpen();
             return 0;
         }
         long r = io.write(src, src.byteSize());
@@ -84,6 +88,7 @@ public final class ChannelIo {
             direct &= b.isDirect();
         }
         if (wanted == 0) {
+            io.ensureOpen();
             return 0;
         }
         if (direct) {
@@ -129,6 +134,7 @@ public final class ChannelIo {
             direct &= srcs[i].isDirect();
         }
         if (wanted == 0) {
+            io.ensureOpen();
             return 0;
         }
         if (direct) {

@@ -8,8 +8,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Short calls {@link #enter()} and {@link #exit()} (any number at once, from any thread). One
  * long, exclusive call (a blocking wait) uses {@link #enterExclusive()} and
- * {@link #exitExclusive()}. {@link #close()} marks the guard closed once no short call is in
- * flight, spinning briefly for them (they never block), and refuses while the exclusive call runs.
+ * {@link #exitExclusive()}. {@link #close()} refuses new calls at once, then spins until the
+ * short calls in flight have finished (they never block); it refuses while the exclusive call
+ * runs.
  */
 public final class CloseGuard {
     private static final int CLOSED = 1 << 31;
@@ -65,7 +66,8 @@ public final class CloseGuard {
 
     /**
      * Closes the guard: true if this call closed it (the caller now releases the resource), false
-     * if it was closed already.
+     * if it was closed already. New calls are refused from the moment this is called; it returns
+     * once the short calls already in flight have finished.
      *
      * @throws IllegalStateException while the exclusive call is in progress
      */
@@ -78,17 +80,17 @@ public final class CloseGuard {
             if ((s & EXCLUSIVE) != 0) {
                 throw new IllegalStateException("cannot close while another thread is polling; wake it and close from the polling thread");
             }
-            if ((s & COUNT_MASK) != 0) {
-                Thread.onSpinWait();
-                continue;
-            }
-            if (state.compareAndSet(s, CLOSED)) {
-                return true;
+            if (state.compareAndSet(s, s | CLOSED)) {
+                break;
             }
         }
+        while ((state.get() & COUNT_MASK) != 0) {
+            Thread.onSpinWait();
+        }
+        return true;
     }
 
-    /** Whether {@link #close()} has succeeded. */
+    /** Whether {@link #close()} has been called successfully (the resource may still be draining). */
     public boolean isClosed() {
         return (state.get() & CLOSED) != 0;
     }

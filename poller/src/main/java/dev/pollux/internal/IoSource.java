@@ -94,6 +94,9 @@ public final class IoSource {
     }
 
     private void requireRegisteredWith(Selector selector) {
+        if (selector.isClosed()) {
+            throw new ClosedSelectorException();
+        }
         Registration current = live();
         if (current == null) {
             throw new IllegalStateException("not registered");
@@ -103,7 +106,8 @@ public final class IoSource {
         }
     }
 
-    private void ensureOpen() throws ClosedChannelException {
+    /** @throws ClosedChannelException if this source has been closed */
+    public void ensureOpen() throws ClosedChannelException {
         if (guard.isClosed()) {
             throw new ClosedChannelException();
         }
