@@ -1,0 +1,236 @@
+package dev.pollux;
+
+import static dev.pollux.TestSupport.assertFdCount;
+import static dev.pollux.TestSupport.openFdCount;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pollux.unix.Pipe;
+import dev.pollux.unix.SourceFd;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Every descriptor Pollux opens is closed again, also when an operation fails. */
+class FdLeakTest {
+    private static final int ROUNDS = 200;
+
+    /** Lets the JVM open whatever it opens once (class loading, native libraries) before counting. */
+    @BeforeEach
+    void warmUp() throws Exception {
+        try (Poll poll = Poll.open(); Pipe pipe = Pipe.open()) {
+            Waker waker = new Waker(poll.registry(), 1);
+            poll.registry().register(pipe.receiver(), 2, Interest.READABLE);
+            pipe.sender().write(ByteBuffer.wrap(new byte[] {1}));
+            waker.wake();
+            poll.poll(Events.withCapacity(4), Duration.ZERO);
+            waker.close();
+            assertThrows(OsException.class,
+                    () -> poll.registry().register(new SourceFd(Integer.MAX_VALUE), 3, Interest.READABLE));
+        }
+        openFdCount();
+    }
+
+    @Test
+    void countingSeesDescriptorsOpenAndClose() throws Exception {
+        // The measure itself must be able to fail: each Poll holds one descriptor, each Pipe two,
+        // each Waker one (an eventfd on Linux).
+        int before = openFdCount();
+        try (Poll poll = Poll.open()) {
+            assertEquals(before + 1, openFdCount(), "a Poll holds one descriptor");
+            try (Pipe pipe = Pipe.open()) {
+                assertEquals(before + 3, openFdCount(), "a Pipe holds two descriptors");
+                Waker waker = new Waker(poll.registry(), 1);
+                assertEquals(before + 4, openFdCount(), "a Waker holds one descriptor");
+                waker.close();
+                assertEquals(before + 3, openFdCount(), "Waker.close releases its descriptor");
+            }
+            assertEquals(before + 1, openFdCount(), "Pipe.close releases both descriptors");
+        }
+        assertFdCount(before, "Poll.close");
+    }
+
+    @Test
+    void openingAndClosingManyPolls() throws Exception {
+        int before = openFdCount();
+        for (int i = 0; i < ROUNDS; i++) {
+            Poll poll = Poll.open();
+            poll.poll(Events.withCapacity(1), Duration.ZERO);
+            poll.close();
+            poll.close();
+        }
+        assertFdCount(before, ROUNDS + " Polls opened and closed");
+    }
+
+    @Test
+    void openingAndClosingManyPipes() throws Exception {
+        int before = openFdCount();
+        for (int i = 0; i < ROUNDS; i++) {
+            Pipe pipe = Pipe.open();
+            pipe.sender().write(ByteBuffer.wrap(new byte[] {1}));
+            pipe.close();
+            pipe.close();
+        }
+        // Ends closed one at a time, in both orders.
+        for (int i = 0; i < ROUNDS; i++) {
+            Pipe pipe = Pipe.open();
+            if (i % 2 == 0) {
+                pipe.receiver().close();
+                pipe.sender().close();
+            } else {
+                pipe.sender().close();
+                pipe.receiver().close();
+            }
+        }
+        assertFdCount(before, 2 * ROUNDS + " Pipes opened and closed");
+    }
+
+    @Test
+    void openingAndClosingManyWakers() throws Exception {
+        int before = openFdCount();
+        try (Poll poll = Poll.open()) {
+            for (int i = 0; i < ROUNDS; i++) {
+                Waker waker = new Waker(poll.registry(), i);
+                waker.wake();
+                waker.close();
+                waker.close();
+            }
+            poll.poll(Events.withCapacity(4), Duration.ZERO);
+        }
+        assertFdCount(before, ROUNDS + " Wakers opened and closed");
+    }
+
+    @Test
+    void pollCloseClosesWakersThatWereNotClosed() throws Exception {
+        int before = openFdCount();
+        for (int round = 0; round < 20; round++) {
+            Poll poll = Poll.open();
+            List<Waker> wakers = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                wakers.add(new Waker(poll.registry(), i));
+            }
+            wakers.get(0).close(); // one closed early, the others left to the Poll
+            wakers.get(1).wake();
+            poll.close();
+            for (Waker w : wakers) {
+                assertThrows(ClosedSelectorException.class, w::wake);
+            }
+        }
+        assertFdCount(before, "Polls closed with open Wakers");
+    }
+
+    @Test
+    void registeredSourcesClosedBeforeOrAfterThePoll() throws Exception {
+        int before = openFdCount();
+        for (int i = 0; i < ROUNDS / 4; i++) {
+            Poll poll = Poll.open();
+            Pipe pipe = Pipe.open();
+            poll.registry().register(pipe.receiver(), 1, Interest.READABLE);
+            poll.registry().register(pipe.sender(), 2, Interest.WRITABLE);
+            if (i % 2 == 0) {
+                pipe.close();
+                poll.close();
+            } else {
+                poll.close();
+                pipe.close();
+            }
+        }
+        assertFdCount(before, "registered pipes closed with their Polls");
+    }
+
+    @Test
+    void failingRegistryOperationsDoNotLeak() throws Exception {
+        int before = openFdCount();
+        try (Poll poll = Poll.open(); Poll other = Poll.open()) {
+            Registry registry = poll.registry();
+            for (int i = 0; i < ROUNDS; i++) {
+                assertThrows(OsException.class,
+                        () -> registry.register(new SourceFd(Integer.MAX_VALUE), 1, Interest.READABLE));
+                assertThrows(OsException.class, () -> registry.deregister(new SourceFd(Integer.MAX_VALUE)));
+                try (Pipe pipe = Pipe.open()) {
+                    assertThrows(IllegalStateException.class, () -> registry.deregister(pipe.receiver()));
+                    registry.register(pipe.receiver(), 1, Interest.READABLE);
+                    assertThrows(IllegalStateException.class, () -> registry.register(pipe.receiver(), 1, Interest.READABLE));
+                    assertThrows(IllegalStateException.class,
+                            () -> other.registry().register(pipe.receiver(), 1, Interest.READABLE));
+                    assertThrows(NullPointerException.class, () -> registry.register(pipe.sender(), 1, null));
+                    pipe.sender().close();
+                    assertThrows(ClosedChannelException.class, () -> registry.register(pipe.sender(), 1, Interest.WRITABLE));
+                    assertThrows(ClosedChannelException.class, () -> pipe.sender().write(ByteBuffer.wrap(new byte[] {1})));
+                    assertThrows(IllegalArgumentException.class,
+                            () -> pipe.receiver().read(ByteBuffer.allocate(1).asReadOnlyBuffer()));
+                }
+            }
+        }
+        assertFdCount(before, "failing registry operations");
+    }
+
+    @Test
+    void operationsOnAClosedPollDoNotLeak() throws Exception {
+        int before = openFdCount();
+        for (int i = 0; i < ROUNDS / 4; i++) {
+            Poll poll = Poll.open();
+            Registry registry = poll.registry();
+            poll.close();
+            assertThrows(ClosedSelectorException.class, () -> new Waker(registry, 1));
+            assertThrows(ClosedSelectorException.class, () -> poll.poll(Events.withCapacity(1), Duration.ZERO));
+            try (Pipe pipe = Pipe.open()) {
+                assertThrows(ClosedSelectorException.class, () -> registry.register(pipe.receiver(), 1, Interest.READABLE));
+            }
+        }
+        assertFdCount(before, "operations on closed Polls");
+    }
+
+    @Test
+    void failingOpensDoNotLeak() throws Exception {
+        int before = openFdCount();
+        String old = System.getProperty(Backend.PROPERTY);
+        try {
+            for (int i = 0; i < ROUNDS / 4; i++) {
+                assertThrows(UnsupportedOperationException.class, () -> Poll.open(Backend.KQUEUE));
+                assertThrows(UnsupportedOperationException.class, () -> Poll.open(Backend.IOCP));
+                System.setProperty(Backend.PROPERTY, "bogus");
+                assertThrows(IllegalArgumentException.class, Poll::open);
+                System.clearProperty(Backend.PROPERTY);
+            }
+        } finally {
+            if (old == null) {
+                System.clearProperty(Backend.PROPERTY);
+            } else {
+                System.setProperty(Backend.PROPERTY, old);
+            }
+        }
+        assertFdCount(before, "failing Poll.open");
+    }
+
+    @Test
+    void closingAPollRefusedWhilePollingDoesNotLeak() throws Exception {
+        int before = openFdCount();
+        Poll poll = Poll.open();
+        Waker waker = new Waker(poll.registry(), 9);
+        Thread poller = Thread.ofPlatform().daemon().start(() -> {
+            try {
+                poll.poll(Events.withCapacity(1), null);
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        try {
+            TestSupport.awaitInsidePoll(poller);
+            assertThrows(IllegalStateException.class, poll::close);
+        } finally {
+            waker.wake();
+            TestSupport.join(poller);
+        }
+        assertTrue(openFdCount() > before, "the refused close left the Poll open");
+        poll.close();
+        assertFdCount(before, "Poll closed after a refused close");
+    }
+}
