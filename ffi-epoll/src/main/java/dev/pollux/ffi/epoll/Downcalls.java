@@ -1,5 +1,6 @@
 package dev.pollux.ffi.epoll;
 
+import dev.pollux.bindings.linux.msghdr;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -35,15 +36,18 @@ final class Downcalls {
 
     private Downcalls() {}
 
-    /** Per-thread native memory: the errno capture segment and a scratch area. */
+    /** Per-thread native memory: the errno capture segment, a scratch area and a message header. */
     static final class Frame {
         final MemorySegment capture;
         final MemorySegment scratch;
+        /** A {@code struct msghdr} for sendmsg/recvmsg, whose iovec array goes in {@link #scratch}. */
+        final MemorySegment message;
 
         private Frame() {
             Arena arena = Arena.ofAuto();
             capture = arena.allocate(CAPTURE_LAYOUT);
             scratch = arena.allocate(SCRATCH_BYTES, 16);
+            message = arena.allocate(msghdr.layout());
         }
 
         /** The errno the last capturing call on this frame left behind, as a positive number. */

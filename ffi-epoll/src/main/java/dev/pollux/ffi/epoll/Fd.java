@@ -51,33 +51,20 @@ public final class Fd {
 
     /** {@code read(fd, buffer, length)}: bytes read (0 at end of file), or {@code -errno}. */
     public static long read(int fd, MemorySegment buffer, long length) {
-        checkLength(buffer, length);
-        Downcalls.Frame frame = Downcalls.frame();
-        MethodHandle read = buffer.isNative() ? READ : READ_HEAP;
-        try {
-            while (true) {
-                long r = (long) read.invokeExact(frame.capture, fd, buffer, length);
-                if (r >= 0) {
-                    return r;
-                }
-                int errno = frame.errno();
-                if (errno != Errno.EINTR) {
-                    return -errno;
-                }
-            }
-        } catch (Throwable t) {
-            throw Downcalls.unexpected(t);
-        }
+        return transfer(buffer.isNative() ? READ : READ_HEAP, fd, buffer, length);
     }
 
     /** {@code write(fd, buffer, length)}: bytes written, or {@code -errno}. */
     public static long write(int fd, MemorySegment buffer, long length) {
-        checkLength(buffer, length);
+        return transfer(buffer.isNative() ? WRITE : WRITE_HEAP, fd, buffer, length);
+    }
+
+    private static long transfer(MethodHandle call, int fd, MemorySegment buffer, long length) {
+        Objects.checkFromIndexSize(0L, length, buffer.byteSize());
         Downcalls.Frame frame = Downcalls.frame();
-        MethodHandle write = buffer.isNative() ? WRITE : WRITE_HEAP;
         try {
             while (true) {
-                long r = (long) write.invokeExact(frame.capture, fd, buffer, length);
+                long r = (long) call.invokeExact(frame.capture, fd, buffer, length);
                 if (r >= 0) {
                     return r;
                 }
@@ -190,9 +177,5 @@ public final class Fd {
         } catch (Throwable t) {
             throw Downcalls.unexpected(t);
         }
-    }
-
-    private static void checkLength(MemorySegment buffer, long length) {
-        Objects.checkFromIndexSize(0L, length, buffer.byteSize());
     }
 }
