@@ -11,5 +11,6 @@ module dev.pollux {
     requires dev.pollux.ffi.epoll;
 
     exports dev.pollux;
+    exports dev.pollux.net;
     exports dev.pollux.unix;
 }

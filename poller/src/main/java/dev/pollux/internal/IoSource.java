@@ -30,17 +30,31 @@ public final class IoSource {
     private record Registration(Selector selector, long token) {}
 
     private final int fd;
+    private final boolean socket;
     private final Os os = Os.current();
     private final CloseGuard guard = new CloseGuard();
     private final Object lock = new Object();
     private volatile Registration registration;
 
-    /** Takes ownership of {@code fd}, which must be non-blocking. */
-    public IoSource(int fd) {
+    private IoSource(int fd, boolean socket) {
         if (fd < 0) {
             throw new IllegalArgumentException("negative file descriptor: " + fd);
         }
         this.fd = fd;
+        this.socket = socket;
+    }
+
+    /** Takes ownership of a non-blocking descriptor that is not a socket (a pipe end). */
+    public static IoSource ofFile(int fd) {
+        return new IoSource(fd, false);
+    }
+
+    /**
+     * Takes ownership of a non-blocking socket: reads and writes become recv and send (sends never
+     * raise SIGPIPE).
+     */
+    public static IoSource ofSocket(int fd) {
+        return new IoSource(fd, true);
     }
 
     /** The descriptor; still owned by this object. */
@@ -113,24 +127,24 @@ public final class IoSource {
         }
     }
 
-    /** {@code read}: bytes read (0 at end of stream), or {@link #WOULD_BLOCK}. */
+    /** {@code read} ({@code recv} on a socket): bytes read (0 at end of stream), or {@link #WOULD_BLOCK}. */
     public long read(MemorySegment buffer, long length) throws IOException {
         begin();
         long r;
         try {
-            r = os.read(fd, buffer, length);
+            r = socket ? os.receive(fd, buffer, length, false) : os.read(fd, buffer, length);
         } finally {
             guard.exit();
         }
         return complete("read", r, Interest.READABLE);
     }
 
-    /** {@code write}: bytes written, or {@link #WOULD_BLOCK}. */
+    /** {@code write} ({@code send} on a socket): bytes written, or {@link #WOULD_BLOCK}. */
     public long write(MemorySegment buffer, long length) throws IOException {
         begin();
         long r;
         try {
-            r = os.write(fd, buffer, length);
+            r = socket ? os.send(fd, buffer, length) : os.write(fd, buffer, length);
         } finally {
             guard.exit();
         }
@@ -142,7 +156,7 @@ public final class IoSource {
         begin();
         long r;
         try {
-            r = os.readv(fd, buffers, offset, length);
+            r = socket ? os.receiveVectored(fd, buffers, offset, length) : os.readv(fd, buffers, offset, length);
         } finally {
             guard.exit();
         }
@@ -154,20 +168,37 @@ public final class IoSource {
         begin();
         long r;
         try {
-            r = os.writev(fd, buffers, offset, length);
+            r = socket ? os.sendVectored(fd, buffers, offset, length) : os.writev(fd, buffers, offset, length);
         } finally {
             guard.exit();
         }
         return complete("writev", r, Interest.WRITABLE);
     }
 
-    private void begin() throws ClosedChannelException {
+    /**
+     * Starts a system call on the descriptor, for operations this class has no method for
+     * (accept, connect, sendto...): pair with {@link #end()} in a finally block, then pass the
+     * result to {@link #complete}.
+     *
+     * @throws ClosedChannelException if the source is closed
+     */
+    public void begin() throws ClosedChannelException {
         if (!guard.enter()) {
             throw new ClosedChannelException();
         }
     }
 
-    private long complete(String call, long result, Interest direction) throws IOException {
+    /** Ends a call started with {@link #begin()}. */
+    public void end() {
+        guard.exit();
+    }
+
+    /**
+     * The result of a call on the descriptor: non-negative results pass through, would-block
+     * becomes {@link #WOULD_BLOCK} (after telling the selector, see {@link Selector#wouldBlock}),
+     * anything else is thrown as an {@link dev.pollux.OsException} naming {@code call}.
+     */
+    public long complete(String call, long result, Interest direction) throws IOException {
         if (result >= 0) {
             return result;
         }
@@ -178,7 +209,7 @@ public final class IoSource {
             }
             return WOULD_BLOCK;
         }
-        throw Check.error(call, (int) -result);
+        throw socket ? Check.socketError(call, (int) -result) : Check.error(call, (int) -result);
     }
 
     /**

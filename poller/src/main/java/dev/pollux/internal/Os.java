@@ -43,6 +43,74 @@ public interface Os {
 
     /** Whether {@code fd} has O_NONBLOCK set: 1, 0, or {@code -errno}. */
     int isNonBlocking(int fd);
+
+    // Sockets. Families and types are this OS's constants; every socket is created non-blocking
+    // and close-on-exec, and no send raises SIGPIPE.
+
+    /** errno for "connect in progress". */
+    int einprogress();
+
+    /** errno for "not connected". */
+    int enotconn();
+
+    int afInet();
+
+    int afInet6();
+
+    int afUnix();
+
+    int sockStream();
+
+    int sockDgram();
+
+    int socket(int family, int type);
+
+    int socketPair(int family, int type, int[] fds);
+
+    int bind(int fd, MemorySegment address, int length);
+
+    int listen(int fd, int backlog);
+
+    /** A pending connection's descriptor (non-blocking, close-on-exec), or {@code -errno}. */
+    int accept(int fd);
+
+    int connect(int fd, MemorySegment address, int length);
+
+    /** Writes the local address into {@code address}; returns its length or {@code -errno}. */
+    int localAddress(int fd, MemorySegment address);
+
+    /** Writes the peer address into {@code address}; returns its length or {@code -errno}. */
+    int peerAddress(int fd, MemorySegment address);
+
+    int shutdown(int fd, boolean read, boolean write);
+
+    long send(int fd, MemorySegment buffer, long length);
+
+    long receive(int fd, MemorySegment buffer, long length, boolean peek);
+
+    long sendTo(int fd, MemorySegment buffer, long length, MemorySegment address, int addressLength);
+
+    /** Receives a datagram; the sender goes to {@code address}, its length to {@code addressLength[0]}. */
+    long receiveFrom(int fd, MemorySegment buffer, long length, boolean peek, MemorySegment address, int[] addressLength);
+
+    long sendVectored(int fd, ByteBuffer[] buffers, int offset, int length);
+
+    long receiveVectored(int fd, ByteBuffer[] buffers, int offset, int length);
+
+    /** Reads and clears {@code SO_ERROR}: the pending error (0 for none), or {@code -errno}. */
+    int takeSocketError(int fd);
+
+    /** {@code setsockopt} with {@code value.byteSize()} bytes: 0 or {@code -errno}. */
+    int setOption(int fd, int level, int name, MemorySegment value);
+
+    /** {@code getsockopt} into {@code value}: the length written, or {@code -errno}. */
+    int getOption(int fd, int level, int name, MemorySegment value);
+
+    /** Encodes and decodes this OS's socket addresses. */
+    SocketAddressCodec addresses();
+
+    /** The socket options this OS supports. */
+    SocketOptionTable socketOptions();
 }
 
 /** Creates the {@link Os} for this JVM once, on first use. */

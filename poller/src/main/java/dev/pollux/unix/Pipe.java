@@ -40,7 +40,7 @@ public final class Pipe implements Closeable {
     public static Pipe open() throws IOException {
         int[] fds = new int[2];
         Check.check("pipe2", Os.current().pipe(fds));
-        return new Pipe(new Sender(new IoSource(fds[1])), new Receiver(new IoSource(fds[0])));
+        return new Pipe(new Sender(IoSource.ofFile(fds[1])), new Receiver(IoSource.ofFile(fds[0])));
     }
 
     /** The write end. */

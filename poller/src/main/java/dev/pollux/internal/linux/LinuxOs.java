@@ -2,7 +2,11 @@ package dev.pollux.internal.linux;
 
 import dev.pollux.ffi.epoll.Errno;
 import dev.pollux.ffi.epoll.Fd;
+import dev.pollux.ffi.epoll.SockAddr;
+import dev.pollux.ffi.epoll.Sockets;
 import dev.pollux.internal.Os;
+import dev.pollux.internal.SocketAddressCodec;
+import dev.pollux.internal.SocketOptionTable;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 
@@ -62,5 +66,142 @@ public final class LinuxOs implements Os {
     public int isNonBlocking(int fd) {
         int flags = Fd.fcntl(fd, Fd.F_GETFL, 0);
         return flags < 0 ? flags : ((flags & Fd.O_NONBLOCK) != 0 ? 1 : 0);
+    }
+
+    @Override
+    public int einprogress() {
+        return Errno.EINPROGRESS;
+    }
+
+    @Override
+    public int enotconn() {
+        return Errno.ENOTCONN;
+    }
+
+    @Override
+    public int afInet() {
+        return SockAddr.AF_INET;
+    }
+
+    @Override
+    public int afInet6() {
+        return SockAddr.AF_INET6;
+    }
+
+    @Override
+    public int afUnix() {
+        return SockAddr.AF_UNIX;
+    }
+
+    @Override
+    public int sockStream() {
+        return Sockets.SOCK_STREAM;
+    }
+
+    @Override
+    public int sockDgram() {
+        return Sockets.SOCK_DGRAM;
+    }
+
+    @Override
+    public int socket(int family, int type) {
+        return Sockets.socket(family, type, 0);
+    }
+
+    @Override
+    public int socketPair(int family, int type, int[] fds) {
+        return Sockets.socketpair(family, type, 0, fds);
+    }
+
+    @Override
+    public int bind(int fd, MemorySegment address, int length) {
+        return Sockets.bind(fd, address, length);
+    }
+
+    @Override
+    public int listen(int fd, int backlog) {
+        return Sockets.listen(fd, backlog);
+    }
+
+    @Override
+    public int accept(int fd) {
+        return Sockets.accept(fd);
+    }
+
+    @Override
+    public int connect(int fd, MemorySegment address, int length) {
+        return Sockets.connect(fd, address, length);
+    }
+
+    @Override
+    public int localAddress(int fd, MemorySegment address) {
+        return Sockets.localAddress(fd, address);
+    }
+
+    @Override
+    public int peerAddress(int fd, MemorySegment address) {
+        return Sockets.peerAddress(fd, address);
+    }
+
+    @Override
+    public int shutdown(int fd, boolean read, boolean write) {
+        int how = read && write ? Sockets.SHUT_RDWR : (read ? Sockets.SHUT_RD : Sockets.SHUT_WR);
+        return Sockets.shutdown(fd, how);
+    }
+
+    @Override
+    public long send(int fd, MemorySegment buffer, long length) {
+        return Sockets.send(fd, buffer, length, 0);
+    }
+
+    @Override
+    public long receive(int fd, MemorySegment buffer, long length, boolean peek) {
+        return Sockets.receive(fd, buffer, length, peek ? Sockets.MSG_PEEK : 0);
+    }
+
+    @Override
+    public long sendTo(int fd, MemorySegment buffer, long length, MemorySegment address, int addressLength) {
+        return Sockets.sendTo(fd, buffer, length, address, addressLength);
+    }
+
+    @Override
+    public long receiveFrom(int fd, MemorySegment buffer, long length, boolean peek, MemorySegment address,
+            int[] addressLength) {
+        return Sockets.receiveFrom(fd, buffer, length, peek ? Sockets.MSG_PEEK : 0, address, addressLength);
+    }
+
+    @Override
+    public long sendVectored(int fd, ByteBuffer[] buffers, int offset, int length) {
+        return Sockets.sendVectored(fd, buffers, offset, length);
+    }
+
+    @Override
+    public long receiveVectored(int fd, ByteBuffer[] buffers, int offset, int length) {
+        return Sockets.receiveVectored(fd, buffers, offset, length);
+    }
+
+    @Override
+    public int takeSocketError(int fd) {
+        return (int) Sockets.getIntOption(fd, Sockets.SOL_SOCKET, Sockets.SO_ERROR);
+    }
+
+    @Override
+    public int setOption(int fd, int level, int name, MemorySegment value) {
+        return Sockets.setOption(fd, level, name, value);
+    }
+
+    @Override
+    public int getOption(int fd, int level, int name, MemorySegment value) {
+        return Sockets.getOption(fd, level, name, value);
+    }
+
+    @Override
+    public SocketAddressCodec addresses() {
+        return LinuxSocketAddressCodec.INSTANCE;
+    }
+
+    @Override
+    public SocketOptionTable socketOptions() {
+        return LinuxSocketOptions.INSTANCE;
     }
 }

@@ -1,0 +1,203 @@
+package dev.pollux.net;
+
+import dev.pollux.Interest;
+import dev.pollux.internal.ChannelIo;
+import dev.pollux.internal.Check;
+import dev.pollux.internal.IoSource;
+import dev.pollux.internal.Os;
+import dev.pollux.internal.SocketAddresses;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.ScatteringByteChannel;
+
+/**
+ * A non-blocking TCP connection: mio's {@code TcpStream}, with NIO's channel conventions.
+ *
+ * <p>{@link #connect} returns at once while the handshake goes on: register for
+ * {@link Interest#WRITABLE}; on the event, {@link #takeError()} reports a failed connect
+ * (for example a {@link java.net.ConnectException}) and {@link #peerAddress()} succeeds once
+ * connected (it throws {@link java.nio.channels.NotYetConnectedException} before).
+ *
+ * <p>I/O: {@code read} returns -1 at end of stream and 0 when it would block; {@code write}
+ * returns 0 when it would block; heap and direct buffers and {@link MemorySegment}s work without
+ * an intermediate copy; scattering and gathering calls use one {@code recvmsg}/{@code sendmsg}
+ * when every buffer is direct. Sends never raise SIGPIPE: writing to a connection the peer
+ * closed fails with {@code OsException} EPIPE or ECONNRESET.
+ *
+ * <p>Ownership: the stream owns its descriptor; {@link #close()} deregisters and closes it.
+ * Thread-safe; concurrent reads (or writes) interleave at the OS's discretion. Use after close
+ * throws {@link java.nio.channels.ClosedChannelException}.
+ */
+public final class TcpStream extends NetSource implements ByteChannel, ScatteringByteChannel, GatheringByteChannel {
+    TcpStream(IoSource io, int family) {
+        super(io, family);
+    }
+
+    /**
+     * Starts connecting to {@code address} without blocking.
+     *
+     * @throws IllegalArgumentException if {@code address} is unresolved
+     * @throws java.net.ConnectException if the OS refuses at once
+     */
+    public static TcpStream connect(InetSocketAddress address) throws IOException {
+        SocketAddresses.checkInet(address);
+        Os os = Os.current();
+        int family = SocketAddresses.familyOf(address);
+        IoSource io = IoSource.ofSocket(Check.checkSocket("socket", os.socket(family, os.sockStream())));
+        try {
+            int length = SocketAddresses.encode(address, family);
+            int r = os.connect(io.fd(), SocketAddresses.scratch(), length);
+            if (r < 0 && r != -os.einprogress()) {
+                throw Check.socketError("connect", -r);
+            }
+            return new TcpStream(io, family);
+        } catch (IOException | RuntimeException e) {
+            io.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        return ChannelIo.read(io, dst);
+    }
+
+    @Override
+    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+        return ChannelIo.read(io, dsts, offset, length);
+    }
+
+    @Override
+    public long read(ByteBuffer[] dsts) throws IOException {
+        return ChannelIo.read(io, dsts, 0, dsts.length);
+    }
+
+    /** Reads into {@code dst}: bytes read, -1 at end of stream, 0 when it would block. */
+    public long read(MemorySegment dst) throws IOException {
+        return ChannelIo.read(io, dst);
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+        return ChannelIo.write(io, src);
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        return ChannelIo.write(io, srcs, offset, length);
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs) throws IOException {
+        return ChannelIo.write(io, srcs, 0, srcs.length);
+    }
+
+    /** Writes from {@code src}: bytes written, 0 when it would block. */
+    public long write(MemorySegment src) throws IOException {
+        return ChannelIo.write(io, src);
+    }
+
+    /**
+     * Copies received data into {@code dst} without consuming it: bytes copied, -1 at end of
+     * stream, 0 when nothing has arrived (would block). Advances {@code dst}'s position.
+     */
+    public int peek(ByteBuffer dst) throws IOException {
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("read-only buffer");
+        }
+        int remaining = dst.remaining();
+        if (remaining == 0) {
+            io.ensureOpen();
+            return 0;
+        }
+        Os os = Os.current();
+        long r;
+        io.begin();
+        try {
+            r = os.receive(io.fd(), MemorySegment.ofBuffer(dst), remaining, true);
+        } finally {
+            io.end();
+        }
+        r = io.complete("recv", r, Interest.READABLE);
+        if (r == IoSource.WOULD_BLOCK) {
+            return 0;
+        }
+        if (r == 0) {
+            return -1;
+        }
+        dst.position(dst.position() + (int) r);
+        return (int) r;
+    }
+
+    /** Shuts down the reading half: later reads return -1; the peer is not told. */
+    public void shutdownInput() throws IOException {
+        shutdown(true, false);
+    }
+
+    /** Shuts down the writing half: the peer reads end of stream; reading still works. */
+    public void shutdownOutput() throws IOException {
+        shutdown(false, true);
+    }
+
+    /** Shuts down both halves. */
+    public void shutdown() throws IOException {
+        shutdown(true, true);
+    }
+
+    private void shutdown(boolean read, boolean write) throws IOException {
+        Os os = Os.current();
+        int r;
+        io.begin();
+        try {
+            r = os.shutdown(io.fd(), read, write);
+        } finally {
+            io.end();
+        }
+        if (r == -os.enotconn()) {
+            throw new java.nio.channels.NotYetConnectedException();
+        }
+        Check.check("shutdown", r);
+    }
+
+    /**
+     * Reads and clears the socket's pending error ({@code SO_ERROR}): how a non-blocking connect
+     * reports failure. Returns {@code null} when there is none; otherwise the exception (not
+     * thrown), such as a {@link java.net.ConnectException} for a refused connection.
+     */
+    public IOException takeError() throws IOException {
+        Os os = Os.current();
+        int r;
+        io.begin();
+        try {
+            r = os.takeSocketError(io.fd());
+        } finally {
+            io.end();
+        }
+        Check.check("getsockopt(SO_ERROR)", r);
+        return r == 0 ? null : Check.socketError("connect", r);
+    }
+
+    /**
+     * The peer's address.
+     *
+     * @throws java.nio.channels.NotYetConnectedException while the connect is still in progress
+     *     (or after it failed: see {@link #takeError()})
+     */
+    public InetSocketAddress peerAddress() throws IOException {
+        return (InetSocketAddress) SocketAddresses.peer(io, UnixAddress::fromSunPath);
+    }
+
+    /** The local address. */
+    public InetSocketAddress localAddress() throws IOException {
+        return (InetSocketAddress) SocketAddresses.local(io, UnixAddress::fromSunPath);
+    }
+
+    @Override
+    public String toString() {
+        return "TcpStream[" + io + "]";
+    }
+}
