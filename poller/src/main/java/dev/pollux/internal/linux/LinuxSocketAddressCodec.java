@@ -60,7 +60,8 @@ final class LinuxSocketAddressCodec implements SocketAddressCodec {
                 // kernel's view: a v6 socket talks to ::ffff:a.b.c.d.
                 byte[] bytes = SockAddr.inet6Address(src);
                 int scope = SockAddr.scopeId(src);
-                InetAddress ip = Inet6Address.getByAddress(null, bytes, scope);
+                // Scope 0 means "none"; -1 keeps it unset so the address prints without "%0".
+                InetAddress ip = Inet6Address.getByAddress(null, bytes, scope == 0 ? -1 : scope);
                 return new InetSocketAddress(ip, SockAddr.port(src));
             }
         } catch (UnknownHostException e) {
