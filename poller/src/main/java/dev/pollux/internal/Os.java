@@ -100,6 +100,26 @@ public interface Os {
     /** Reads and clears {@code SO_ERROR}: the pending error (0 for none), or {@code -errno}. */
     int takeSocketError(int fd);
 
+    /**
+     * Joins ({@code join}) or leaves multicast {@code group} (4 bytes: IPv4, 16: IPv6) on the
+     * interface with {@code interfaceIndex} (0: the kernel's choice): 0 or {@code -errno}.
+     */
+    int multicastMembership(int fd, byte[] group, int interfaceIndex, boolean join);
+
+    /**
+     * Sets the interface outgoing multicast leaves by, on a socket of {@code family}: by index,
+     * and on IPv4 also by {@code ipv4Address} (4 bytes, or null) so that it reads back; index 0
+     * with a null address resets it. 0 or {@code -errno}.
+     */
+    int setMulticastInterface(int fd, int family, int interfaceIndex, byte[] ipv4Address);
+
+    /**
+     * The interface outgoing multicast leaves by: on an IPv6 socket its index (0: none set); on an
+     * IPv4 socket its address is written to {@code ipv4Address} (zeros: none known) and 0 returned.
+     * Or {@code -errno}.
+     */
+    int multicastInterface(int fd, int family, byte[] ipv4Address);
+
     /** {@code setsockopt} with {@code value.byteSize()} bytes: 0 or {@code -errno}. */
     int setOption(int fd, int level, int name, MemorySegment value);
 

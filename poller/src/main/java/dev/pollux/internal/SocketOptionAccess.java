@@ -17,6 +17,10 @@ public final class SocketOptionAccess {
     private SocketOptionAccess() {}
 
     public static <T> void set(IoSource io, int family, SocketOption<T> option, T value) throws IOException {
+        if (Multicast.isInterfaceOption(option)) {
+            Multicast.setInterface(io, family, value);
+            return;
+        }
         SocketOptionTable.Spec spec = spec(option, family);
         if (spec.readOnly()) {
             throw new UnsupportedOperationException(option.name() + " is read-only");
@@ -57,6 +61,9 @@ public final class SocketOptionAccess {
     }
 
     public static <T> T get(IoSource io, int family, SocketOption<T> option) throws IOException {
+        if (Multicast.isInterfaceOption(option)) {
+            return option.type().cast(Multicast.getInterface(io, family));
+        }
         SocketOptionTable.Spec spec = spec(option, family);
         Os os = Os.current();
         try (Arena arena = Arena.ofConfined()) {

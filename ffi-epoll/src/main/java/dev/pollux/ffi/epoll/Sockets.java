@@ -1,6 +1,9 @@
 package dev.pollux.ffi.epoll;
 
 import dev.pollux.bindings.linux.Linux;
+import dev.pollux.bindings.linux.in_addr;
+import dev.pollux.bindings.linux.ip_mreqn;
+import dev.pollux.bindings.linux.ipv6_mreq;
 import dev.pollux.bindings.linux.msghdr;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -277,6 +280,76 @@ public final class Sockets {
         MemorySegment value = Downcalls.frame().scratch.asSlice(64, Integer.BYTES);
         value.set(ValueLayout.JAVA_INT, 0, v);
         return setOption(fd, level, name, value);
+    }
+
+    /** Offset in the thread's scratch where the multicast option structs are built. */
+    private static final long MREQ_OFFSET = 128;
+    private static final long IP_MREQN_SIZE = ip_mreqn.layout().byteSize();
+    private static final long IPV6_MREQ_SIZE = ipv6_mreq.layout().byteSize();
+    private static final long IN_ADDR_SIZE = in_addr.layout().byteSize();
+
+    /**
+     * Joins ({@code join}) or leaves a multicast group on the interface with index
+     * {@code interfaceIndex} (0: the kernel's choice by routing). A 4-byte {@code group} uses
+     * {@code IP_ADD_MEMBERSHIP} / {@code IP_DROP_MEMBERSHIP} with a {@code struct ip_mreqn}; a
+     * 16-byte one {@code IPV6_ADD_MEMBERSHIP} / {@code IPV6_DROP_MEMBERSHIP} with a
+     * {@code struct ipv6_mreq}. Returns 0, or {@code -errno}.
+     */
+    public static int multicastMembership(int fd, byte[] group, int interfaceIndex, boolean join) {
+        MemorySegment scratch = Downcalls.frame().scratch;
+        if (group.length == 4) {
+            MemorySegment mreq = scratch.asSlice(MREQ_OFFSET, IP_MREQN_SIZE);
+            mreq.fill((byte) 0);
+            MemorySegment.copy(group, 0, mreq, ValueLayout.JAVA_BYTE, ip_mreqn.imr_multiaddr$offset(), 4);
+            ip_mreqn.imr_ifindex(mreq, interfaceIndex);
+            return setOption(fd, IPPROTO_IP, join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP, mreq);
+        }
+        if (group.length == 16) {
+            MemorySegment mreq = scratch.asSlice(MREQ_OFFSET, IPV6_MREQ_SIZE);
+            mreq.fill((byte) 0);
+            MemorySegment.copy(group, 0, mreq, ValueLayout.JAVA_BYTE, ipv6_mreq.ipv6mr_multiaddr$offset(), 16);
+            ipv6_mreq.ipv6mr_interface(mreq, interfaceIndex);
+            return setOption(fd, IPPROTO_IPV6, join ? IPV6_JOIN_GROUP : IPV6_LEAVE_GROUP, mreq);
+        }
+        throw new IllegalArgumentException("a group address has 4 or 16 bytes, not " + group.length);
+    }
+
+    /**
+     * Sets the interface IPv4 multicast leaves by ({@code IP_MULTICAST_IF} with a
+     * {@code struct ip_mreqn}): its index and, when {@code address} (4 bytes) is not null, its
+     * address, which {@link #multicastInterface4} reads back. Index 0 with a null address resets
+     * it to the kernel's choice. Returns 0, or {@code -errno}.
+     */
+    public static int setMulticastInterface4(int fd, int interfaceIndex, byte[] address) {
+        MemorySegment mreq = Downcalls.frame().scratch.asSlice(MREQ_OFFSET, IP_MREQN_SIZE);
+        mreq.fill((byte) 0);
+        if (address != null) {
+            if (address.length != 4) {
+                throw new IllegalArgumentException("an IPv4 address has 4 bytes, not " + address.length);
+            }
+            MemorySegment.copy(address, 0, mreq, ValueLayout.JAVA_BYTE, ip_mreqn.imr_address$offset(), 4);
+        }
+        ip_mreqn.imr_ifindex(mreq, interfaceIndex);
+        return setOption(fd, IPPROTO_IP, IP_MULTICAST_IF, mreq);
+    }
+
+    /**
+     * Reads {@code IP_MULTICAST_IF}: the kernel reports the interface's address only (all zeros
+     * when none was set, or when it was set by index alone), written into {@code address}
+     * (4 bytes). Returns 0, or {@code -errno}.
+     */
+    public static int multicastInterface4(int fd, byte[] address) {
+        if (address.length != 4) {
+            throw new IllegalArgumentException("an IPv4 address has 4 bytes, not " + address.length);
+        }
+        MemorySegment value = Downcalls.frame().scratch.asSlice(MREQ_OFFSET, IN_ADDR_SIZE);
+        value.fill((byte) 0);
+        int r = getOption(fd, IPPROTO_IP, IP_MULTICAST_IF, value);
+        if (r < 0) {
+            return r;
+        }
+        MemorySegment.copy(value, ValueLayout.JAVA_BYTE, 0, address, 0, 4);
+        return 0;
     }
 
     /** {@code send(fd, buffer, length, flags | MSG_NOSIGNAL)}: bytes sent, or {@code -errno}. */

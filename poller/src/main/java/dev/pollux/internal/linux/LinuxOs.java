@@ -186,6 +186,27 @@ public final class LinuxOs implements Os {
     }
 
     @Override
+    public int multicastMembership(int fd, byte[] group, int interfaceIndex, boolean join) {
+        return Sockets.multicastMembership(fd, group, interfaceIndex, join);
+    }
+
+    @Override
+    public int setMulticastInterface(int fd, int family, int interfaceIndex, byte[] ipv4Address) {
+        if (family == SockAddr.AF_INET6) {
+            return Sockets.setIntOption(fd, Sockets.IPPROTO_IPV6, Sockets.IPV6_MULTICAST_IF, interfaceIndex);
+        }
+        return Sockets.setMulticastInterface4(fd, interfaceIndex, ipv4Address);
+    }
+
+    @Override
+    public int multicastInterface(int fd, int family, byte[] ipv4Address) {
+        if (family == SockAddr.AF_INET6) {
+            return (int) Sockets.getIntOption(fd, Sockets.IPPROTO_IPV6, Sockets.IPV6_MULTICAST_IF);
+        }
+        return Sockets.multicastInterface4(fd, ipv4Address);
+    }
+
+    @Override
     public int setOption(int fd, int level, int name, MemorySegment value) {
         return Sockets.setOption(fd, level, name, value);
     }
