@@ -106,31 +106,7 @@ public final class TcpStream extends NetSource implements ByteChannel, Scatterin
      * stream, 0 when nothing has arrived (would block). Advances {@code dst}'s position.
      */
     public int peek(ByteBuffer dst) throws IOException {
-        if (dst.isReadOnly()) {
-            throw new IllegalArgumentException("read-only buffer");
-        }
-        int remaining = dst.remaining();
-        if (remaining == 0) {
-            io.ensureOpen();
-            return 0;
-        }
-        Os os = Os.current();
-        long r;
-        io.begin();
-        try {
-            r = os.receive(io.fd(), MemorySegment.ofBuffer(dst), remaining, true);
-        } finally {
-            io.end();
-        }
-        r = io.complete("recv", r, Interest.READABLE);
-        if (r == IoSource.WOULD_BLOCK) {
-            return 0;
-        }
-        if (r == 0) {
-            return -1;
-        }
-        dst.position(dst.position() + (int) r);
-        return (int) r;
+        return SocketCalls.peek(io, dst);
     }
 
     /** Shuts down the reading half: later reads return -1; the peer is not told. */
@@ -149,18 +125,7 @@ public final class TcpStream extends NetSource implements ByteChannel, Scatterin
     }
 
     private void shutdown(boolean read, boolean write) throws IOException {
-        Os os = Os.current();
-        int r;
-        io.begin();
-        try {
-            r = os.shutdown(io.fd(), read, write);
-        } finally {
-            io.end();
-        }
-        if (r == -os.enotconn()) {
-            throw new java.nio.channels.NotYetConnectedException();
-        }
-        Check.check("shutdown", r);
+        SocketCalls.shutdown(io, read, write);
     }
 
     /**
@@ -169,16 +134,7 @@ public final class TcpStream extends NetSource implements ByteChannel, Scatterin
      * thrown), such as a {@link java.net.ConnectException} for a refused connection.
      */
     public IOException takeError() throws IOException {
-        Os os = Os.current();
-        int r;
-        io.begin();
-        try {
-            r = os.takeSocketError(io.fd());
-        } finally {
-            io.end();
-        }
-        Check.check("getsockopt(SO_ERROR)", r);
-        return r == 0 ? null : Check.socketError("connect", r);
+        return SocketCalls.takeError(io, "connect");
     }
 
     /**

@@ -1,0 +1,89 @@
+package dev.pollux.net;
+
+import dev.pollux.Interest;
+import dev.pollux.internal.Check;
+import dev.pollux.internal.IoSource;
+import dev.pollux.internal.Os;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.NotYetConnectedException;
+
+/**
+ * Socket calls shared by the socket types of this package, whatever their family: peek, shutdown
+ * and {@code SO_ERROR}. Each goes through the socket's {@link IoSource} (so use after close throws
+ * {@link java.nio.channels.ClosedChannelException} and a would-block result reaches the selector).
+ * Stateless and thread-safe.
+ */
+final class SocketCalls {
+    private SocketCalls() {}
+
+    /**
+     * {@code recv(MSG_PEEK)} into {@code dst}: bytes copied (advancing its position), -1 when
+     * {@code recv} returned 0 (end of stream), 0 when it would block.
+     */
+    static int peek(IoSource io, ByteBuffer dst) throws IOException {
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("read-only buffer");
+        }
+        int remaining = dst.remaining();
+        if (remaining == 0) {
+            io.ensureOpen();
+            return 0;
+        }
+        Os os = Os.current();
+        long r;
+        io.begin();
+        try {
+            r = os.receive(io.fd(), MemorySegment.ofBuffer(dst), remaining, true);
+        } finally {
+            io.end();
+        }
+        r = io.complete("recv", r, Interest.READABLE);
+        if (r == IoSource.WOULD_BLOCK) {
+            return 0;
+        }
+        if (r == 0) {
+            return -1;
+        }
+        dst.position(dst.position() + (int) r);
+        return (int) r;
+    }
+
+    /**
+     * {@code shutdown} of one or both halves.
+     *
+     * @throws NotYetConnectedException if the OS says the socket is not connected
+     */
+    static void shutdown(IoSource io, boolean read, boolean write) throws IOException {
+        Os os = Os.current();
+        int r;
+        io.begin();
+        try {
+            r = os.shutdown(io.fd(), read, write);
+        } finally {
+            io.end();
+        }
+        if (r == -os.enotconn()) {
+            throw new NotYetConnectedException();
+        }
+        Check.check("shutdown", r);
+    }
+
+    /**
+     * Reads and clears {@code SO_ERROR}: {@code null} when there is none, else the exception (not
+     * thrown) for it, mapped as an error of {@code call} would be.
+     */
+    static IOException takeError(IoSource io, String call) throws IOException {
+        Os os = Os.current();
+        int r;
+        io.begin();
+        try {
+            r = os.takeSocketError(io.fd());
+        } finally {
+            io.end();
+        }
+        Check.check("getsockopt(SO_ERROR)", r);
+        return r == 0 ? null : Check.socketError(call, r);
+    }
+}
