@@ -97,6 +97,14 @@ public interface Os {
 
     long receiveVectored(int fd, ByteBuffer[] buffers, int offset, int length);
 
+    /**
+     * Reads {@code TCP_INFO} into {@code values}, in the component order of
+     * {@code dev.pollux.net.TcpInfo}: 0 or {@code -errno}.
+     *
+     * @throws UnsupportedOperationException where the OS has no TCP_INFO this layer can read
+     */
+    int tcpInfo(int fd, long[] values);
+
     /** Reads and clears {@code SO_ERROR}: the pending error (0 for none), or {@code -errno}. */
     int takeSocketError(int fd);
 

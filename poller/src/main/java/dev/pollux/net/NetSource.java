@@ -4,7 +4,9 @@ import dev.pollux.Interest;
 import dev.pollux.Registry;
 import dev.pollux.Source;
 import dev.pollux.Trigger;
+import dev.pollux.internal.Check;
 import dev.pollux.internal.IoSource;
+import dev.pollux.internal.Os;
 import dev.pollux.internal.SocketOptionAccess;
 import java.io.IOException;
 import java.net.SocketOption;
@@ -64,6 +66,9 @@ abstract class NetSource implements Source, Channel {
      * @throws java.nio.channels.ClosedChannelException if the socket is closed
      */
     public final <T> void setOption(SocketOption<T> option, T value) throws IOException {
+        if (option == PolluxSocketOptions.TCP_INFO) {
+            throw new UnsupportedOperationException("TCP_INFO is read-only");
+        }
         SocketOptionAccess.set(io, family, option, value);
     }
 
@@ -73,6 +78,23 @@ abstract class NetSource implements Source, Channel {
      * @throws UnsupportedOperationException if this OS has no such option
      */
     public final <T> T getOption(SocketOption<T> option) throws IOException {
+        if (option == PolluxSocketOptions.TCP_INFO) {
+            return option.type().cast(readTcpInfo());
+        }
         return SocketOptionAccess.get(io, family, option);
+    }
+
+    private TcpInfo readTcpInfo() throws IOException {
+        long[] values = new long[TcpInfo.FIELD_COUNT];
+        Os os = Os.current();
+        int r;
+        io.begin();
+        try {
+            r = os.tcpInfo(io.fd(), values);
+        } finally {
+            io.end();
+        }
+        Check.check("getsockopt(TCP_INFO)", r);
+        return TcpInfo.of(values);
     }
 }

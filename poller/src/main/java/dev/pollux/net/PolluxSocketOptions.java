@@ -45,6 +45,11 @@ public final class PolluxSocketOptions {
     public static final SocketOption<Integer> TCP_NOTSENT_LOWAT = new Option<>("TCP_NOTSENT_LOWAT", Integer.class);
     /** Microseconds to busy-poll the device queue on blocking receives (Linux). */
     public static final SocketOption<Integer> SO_BUSY_POLL = new Option<>("SO_BUSY_POLL", Integer.class);
+    /**
+     * Read-only, TCP sockets: the kernel's statistics for the connection (round-trip time,
+     * congestion window, retransmissions...). Linux; elsewhere {@link UnsupportedOperationException}.
+     */
+    public static final SocketOption<TcpInfo> TCP_INFO = new Option<>("TCP_INFO", TcpInfo.class);
     /** Allow binding to an address that is not (yet) configured (Linux). */
     public static final SocketOption<Boolean> IP_FREEBIND = new Option<>("IP_FREEBIND", Boolean.class);
     /** Defer choosing the source port to connect time, after bind to address:0 (Linux). */

@@ -4,6 +4,7 @@ import dev.pollux.ffi.epoll.Errno;
 import dev.pollux.ffi.epoll.Fd;
 import dev.pollux.ffi.epoll.SockAddr;
 import dev.pollux.ffi.epoll.Sockets;
+import dev.pollux.ffi.epoll.TcpInfoReader;
 import dev.pollux.internal.Os;
 import dev.pollux.internal.SocketAddressCodec;
 import dev.pollux.internal.SocketOptionTable;
@@ -178,6 +179,12 @@ public final class LinuxOs implements Os {
     @Override
     public long receiveVectored(int fd, ByteBuffer[] buffers, int offset, int length) {
         return Sockets.receiveVectored(fd, buffers, offset, length);
+    }
+
+    @Override
+    public int tcpInfo(int fd, long[] values) {
+        // TcpInfoReader.FIELDS is in the same order as TcpInfo's components.
+        return TcpInfoReader.read(fd, values);
     }
 
     @Override
