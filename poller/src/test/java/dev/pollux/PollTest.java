@@ -30,8 +30,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Ports of mio's {@code tests/poll.rs}, with pipes and eventfds where mio uses sockets. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class PollTest {
     private static final long ID1 = 1;
     private static final long ID2 = 2;

@@ -15,9 +15,12 @@ import dev.pollux.unix.Pipe;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Ports of mio's {@code tests/registering.rs}, with pipes and eventfds where mio uses sockets. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class RegisteringTest {
     private static final long SERVER = 0;
     private static final long CLIENT = 1;

@@ -34,9 +34,11 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
 
 /** Ports of mio's {@code tests/unix_pipe.rs}, plus the NIO channel contract of both pipe ends. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class PipeTest {
     private static final long RECEIVER = 0;
     private static final long SENDER = 1;
