@@ -133,7 +133,12 @@ public final class TcpStream extends NetSource implements ByteChannel, Scatterin
         return (int) r;
     }
 
-    /** Shuts down the reading half: later reads return -1; the peer is not told. */
+    /**
+     * Shuts down the reading half: the stream reports read-closed, and reads return -1 once the
+     * data already received is consumed. The peer is not told. Unlike NIO's
+     * {@code SocketChannel}, Pollux does not discard data: on Linux, bytes already queued (and
+     * even bytes the peer sends afterwards) are still delivered before the -1.
+     */
     public void shutdownInput() throws IOException {
         shutdown(true, false);
     }
