@@ -142,6 +142,24 @@ class TcpStreamTest {
     }
 
     /**
+     * shutdownInput does not discard what was already received (Linux, as mio notes): the queued
+     * bytes come first, then end of stream.
+     */
+    @Test
+    void shutdownReadStillDeliversQueuedData() throws Exception {
+        try (Poll poll = Poll.open(); TcpListener listener = TcpListener.bind(ANY_LOCAL);
+                NetSupport.Pair pair = connectedPair(listener)) {
+            Events events = Events.withCapacity(16);
+            poll.registry().register(pair.client(), ID1, Interest.READABLE);
+            writeAll(pair.server(), DATA1);
+            expectEvents(poll, events, expect(ID1, READABLE));
+            pair.client().shutdownInput();
+            assertArrayEquals(DATA1, readExactly(pair.client(), DATA1.length));
+            assertEquals(-1, pair.client().read(ByteBuffer.allocate(8)));
+        }
+    }
+
+    /**
      * mio: shutdown_write. After shutdownOutput writing fails with EPIPE, the peer reads end of
      * stream, and reading still works: the peer's reply arrives.
      */
