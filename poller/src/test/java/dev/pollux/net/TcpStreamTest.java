@@ -283,6 +283,21 @@ class TcpStreamTest {
         }
     }
 
+    /** mio: priority_event_on_oob_data. Urgent (out-of-band) data gives a priority event. */
+    @Test
+    void priorityEventOnOobData() throws Exception {
+        final int msgOob = 1; // MSG_OOB on Linux; Pollux has no API to send urgent data
+        try (Poll poll = Poll.open(); TcpListener listener = TcpListener.bind(ANY_LOCAL);
+                NetSupport.Pair pair = connectedPair(listener); Arena arena = Arena.ofConfined()) {
+            Events events = Events.withCapacity(16);
+            poll.registry().register(pair.client(), ID1, Interest.READABLE.add(Interest.PRIORITY));
+            MemorySegment data = arena.allocateFrom(java.lang.foreign.ValueLayout.JAVA_BYTE, DATA1);
+            long sent = dev.pollux.ffi.epoll.Sockets.send(pair.server().io.fd(), data, DATA1.length, msgOob);
+            assertEquals(DATA1.length, sent);
+            expectEvents(poll, events, expect(ID1, READABLE | MioPortSupport.PRIORITY));
+        }
+    }
+
     /** mio: peek_ok. Peeking does not consume readiness: the readable event still comes. */
     @Test
     void peekDoesNotConsumeReadiness() throws Exception {
