@@ -175,6 +175,43 @@ class TcpMisuseTest {
         }
     }
 
+    /**
+     * A whole mixed scenario, many times: connections accepted, echoed, reset and closed while
+     * registered, refused connects, bind conflicts, failed option calls. No descriptor is left.
+     */
+    @Test
+    void noDescriptorLeakedByAWholeScenario() throws Exception {
+        long before = MioPortSupport.openFdCount();
+        InetSocketAddress refused;
+        try (TcpListener gone = TcpListener.bind(ANY_LOCAL)) {
+            refused = gone.localAddress();
+        }
+        try (Poll poll = Poll.open(); TcpListener listener = TcpListener.bind(ANY_LOCAL)) {
+            poll.registry().register(listener, 0, Interest.READABLE);
+            for (int round = 0; round < 100; round++) {
+                NetSupport.Pair pair = connectedPair(listener);
+                poll.registry().register(pair.client(), 1, Interest.READABLE.add(Interest.WRITABLE));
+                poll.registry().register(pair.server(), 2, Interest.READABLE);
+                NetSupport.writeAll(pair.client(), new byte[] {(byte) round});
+                NetSupport.writeAll(pair.server(), NetSupport.readExactly(pair.server(), 1));
+                NetSupport.readExactly(pair.client(), 1);
+                if (round % 2 == 0) {
+                    pair.server().setOption(StandardSocketOptions.SO_LINGER, 0);
+                }
+                assertThrows(UnsupportedOperationException.class,
+                        () -> pair.client().setOption(PolluxSocketOptions.TCP_NOPUSH, true));
+                pair.close(); // closes while registered
+                try {
+                    TcpStream.connect(refused).close();
+                } catch (java.net.ConnectException e) {
+                    // refused at once: fine, nothing to close
+                }
+                assertThrows(java.net.BindException.class, () -> TcpListener.bind(listener.localAddress()));
+            }
+        }
+        assertFdCount(before, "100 rounds of connections, refusals and failed binds");
+    }
+
     @Test
     void doubleRegistration() throws Exception {
         try (Poll poll = Poll.open(); Poll other = Poll.open(); TcpListener listener = TcpListener.bind(ANY_LOCAL)) {
