@@ -137,18 +137,23 @@ public final class TcpStream extends NetSource implements ByteChannel, Scatterin
      * Shuts down the reading half: the stream reports read-closed, and reads return -1 once the
      * data already received is consumed. The peer is not told. Unlike NIO's
      * {@code SocketChannel}, Pollux does not discard data: on Linux, bytes already queued (and
-     * even bytes the peer sends afterwards) are still delivered before the -1.
+     * even bytes the peer sends afterwards) are still delivered before the -1. Does nothing once
+     * the connection has ended; see {@link #shutdownOutput()}.
      */
     public void shutdownInput() throws IOException {
         shutdown(true, false);
     }
 
-    /** Shuts down the writing half: the peer reads end of stream; reading still works. */
+    /**
+     * Shuts down the writing half: the peer reads end of stream; reading still works. Like every
+     * shutdown method, it does nothing once the connection has ended (closed by both sides, reset,
+     * or the connect failed), as in NIO.
+     */
     public void shutdownOutput() throws IOException {
         shutdown(false, true);
     }
 
-    /** Shuts down both halves. */
+    /** Shuts down both halves; see {@link #shutdownOutput()}. */
     public void shutdown() throws IOException {
         shutdown(true, true);
     }
@@ -163,7 +168,9 @@ public final class TcpStream extends NetSource implements ByteChannel, Scatterin
             io.end();
         }
         if (r == -os.enotconn()) {
-            throw new java.nio.channels.NotYetConnectedException();
+            // The connection has ended (Linux reports ENOTCONN only in the CLOSE state; a connect
+            // in progress is aborted instead): nothing is left to shut down. NIO ignores it too.
+            return;
         }
         Check.check("shutdown", r);
     }
@@ -189,8 +196,9 @@ public final class TcpStream extends NetSource implements ByteChannel, Scatterin
     /**
      * The peer's address.
      *
-     * @throws java.nio.channels.NotYetConnectedException while the connect is still in progress
-     *     (or after it failed: see {@link #takeError()})
+     * @throws java.nio.channels.NotYetConnectedException while the connect is still in progress,
+     *     after it failed (see {@link #takeError()}), and once the connection has ended (closed by
+     *     both sides, or reset): the OS forgets the peer then
      */
     public InetSocketAddress peerAddress() throws IOException {
         return (InetSocketAddress) SocketAddresses.peer(io, UnixAddress::fromSunPath);
