@@ -206,6 +206,51 @@ class TcpStreamTest {
     }
 
     /**
+     * Once the connection has ended, shutting down does nothing (as in NIO) rather than throwing
+     * NotYetConnectedException from cleanup code; the peer's address is gone, as documented.
+     */
+    @Test
+    void shutdownAfterTheConnectionEndedDoesNothing() throws Exception {
+        try (TcpListener listener = TcpListener.bind(ANY_LOCAL)) {
+            // Closed by both sides: the second shutdown finds the socket in the CLOSE state.
+            try (NetSupport.Pair pair = connectedPair(listener)) {
+                pair.server().close();
+                awaitRead(pair.client(), -1);
+                pair.client().shutdownOutput();
+                awaitClosedState(pair.client());
+                pair.client().shutdownOutput();
+                pair.client().shutdownInput();
+                pair.client().shutdown();
+                assertThrows(java.nio.channels.NotYetConnectedException.class, pair.client()::peerAddress);
+            }
+            // Reset by the peer.
+            try (NetSupport.Pair pair = connectedPair(listener)) {
+                pair.server().setOption(StandardSocketOptions.SO_LINGER, 0);
+                pair.server().close();
+                awaitClosedState(pair.client());
+                pair.client().shutdown();
+                pair.client().shutdownOutput();
+                OsException e = assertThrows(OsException.class, () -> pair.client().write(ByteBuffer.wrap(DATA1)));
+                assertTrue(List.of("EPIPE", "ECONNRESET").contains(e.codeName()), e::toString);
+            }
+        }
+    }
+
+    /** Waits until the OS has forgotten the peer (the connection reached the CLOSE state). */
+    private static void awaitClosedState(TcpStream stream) throws Exception {
+        long deadline = System.nanoTime() + MioPortSupport.MUST_COME.toNanos();
+        while (true) {
+            try {
+                stream.peerAddress();
+            } catch (java.nio.channels.NotYetConnectedException closed) {
+                return;
+            }
+            assertTrue(System.nanoTime() < deadline, "the connection did not close");
+            NetSupport.pause();
+        }
+    }
+
+    /**
      * mio: tcp_shutdown_server_write_close_event. The peer's shutdownOutput gives read-closed;
      * the stream reads end of stream.
      */
