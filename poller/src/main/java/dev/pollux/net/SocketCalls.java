@@ -51,11 +51,16 @@ final class SocketCalls {
     }
 
     /**
-     * {@code shutdown} of one or both halves.
+     * {@code shutdown} of one or both halves. The OS answers ENOTCONN for a socket that was never
+     * connected and, on Linux, for a stream whose connection has ended (closed by both sides,
+     * reset, or a failed connect).
      *
-     * @throws NotYetConnectedException if the OS says the socket is not connected
+     * @param unconnectedIsError whether ENOTCONN throws (for sockets that may never have been
+     *     connected, such as datagram sockets) or is ignored (for streams, which are connected
+     *     from birth, so ENOTCONN means the connection has ended)
+     * @throws NotYetConnectedException on ENOTCONN when {@code unconnectedIsError}
      */
-    static void shutdown(IoSource io, boolean read, boolean write) throws IOException {
+    static void shutdown(IoSource io, boolean read, boolean write, boolean unconnectedIsError) throws IOException {
         Os os = Os.current();
         int r;
         io.begin();
@@ -65,7 +70,10 @@ final class SocketCalls {
             io.end();
         }
         if (r == -os.enotconn()) {
-            throw new NotYetConnectedException();
+            if (unconnectedIsError) {
+                throw new NotYetConnectedException();
+            }
+            return;
         }
         Check.check("shutdown", r);
     }

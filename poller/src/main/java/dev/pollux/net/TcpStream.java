@@ -9,10 +9,13 @@ import dev.pollux.internal.SocketAddresses;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
+import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.ScatteringByteChannel;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * A non-blocking TCP connection: mio's {@code TcpStream}, with NIO's channel conventions.
@@ -44,17 +47,46 @@ public final class TcpStream extends NetSource implements ByteChannel, Scatterin
      * @throws java.net.ConnectException if the OS refuses at once
      */
     public static TcpStream connect(InetSocketAddress address) throws IOException {
+        return connect(address, null, Map.of());
+    }
+
+    /**
+     * Starts connecting to {@code address} without blocking, after setting {@code options} and,
+     * when {@code localAddress} is not null, binding to it: the way to use options that only
+     * mean something before connecting, such as {@link PolluxSocketOptions#TCP_FASTOPEN_CONNECT},
+     * or {@link PolluxSocketOptions#IP_BIND_ADDRESS_NO_PORT} with a local address of port 0.
+     *
+     * @param localAddress the local address to bind first, or {@code null} to let the OS choose
+     * @throws IllegalArgumentException if an address is unresolved or of the other IP family, or
+     *     an option value is wrong
+     * @throws java.net.BindException if {@code localAddress} is in use or not available
+     * @throws java.net.ConnectException if the OS refuses at once
+     */
+    public static TcpStream connect(InetSocketAddress address, InetSocketAddress localAddress,
+            Map<SocketOption<?>, ?> options) throws IOException {
         SocketAddresses.checkInet(address);
+        if (localAddress != null) {
+            SocketAddresses.checkInet(localAddress);
+        }
+        Objects.requireNonNull(options, "options");
         Os os = Os.current();
         int family = SocketAddresses.familyOf(address);
         IoSource io = IoSource.ofSocket(Check.checkSocket("socket", os.socket(family, os.sockStream())));
+        TcpStream stream = new TcpStream(io, family);
         try {
+            for (Map.Entry<SocketOption<?>, ?> option : options.entrySet()) {
+                TcpListener.setUnchecked(stream, option.getKey(), option.getValue());
+            }
+            if (localAddress != null) {
+                int length = SocketAddresses.encode(localAddress, family);
+                Check.checkSocket("bind", os.bind(io.fd(), SocketAddresses.scratch(), length));
+            }
             int length = SocketAddresses.encode(address, family);
             int r = os.connect(io.fd(), SocketAddresses.scratch(), length);
             if (r < 0 && r != -os.einprogress()) {
                 throw Check.socketError("connect", -r);
             }
-            return new TcpStream(io, family);
+            return stream;
         } catch (IOException | RuntimeException e) {
             io.close();
             throw e;
@@ -109,23 +141,34 @@ public final class TcpStream extends NetSource implements ByteChannel, Scatterin
         return SocketCalls.peek(io, dst);
     }
 
-    /** Shuts down the reading half: later reads return -1; the peer is not told. */
+    /**
+     * Shuts down the reading half: the stream reports read-closed, and reads return -1 once the
+     * data already received is consumed. The peer is not told. Unlike NIO's
+     * {@code SocketChannel}, Pollux does not discard data: on Linux, bytes already queued (and
+     * even bytes the peer sends afterwards) are still delivered before the -1. Does nothing once
+     * the connection has ended; see {@link #shutdownOutput()}.
+     */
     public void shutdownInput() throws IOException {
         shutdown(true, false);
     }
 
-    /** Shuts down the writing half: the peer reads end of stream; reading still works. */
+    /**
+     * Shuts down the writing half: the peer reads end of stream; reading still works. Like every
+     * shutdown method, it does nothing once the connection has ended (closed by both sides, reset,
+     * or the connect failed), as in NIO.
+     */
     public void shutdownOutput() throws IOException {
         shutdown(false, true);
     }
 
-    /** Shuts down both halves. */
+    /** Shuts down both halves; see {@link #shutdownOutput()}. */
     public void shutdown() throws IOException {
         shutdown(true, true);
     }
 
     private void shutdown(boolean read, boolean write) throws IOException {
-        SocketCalls.shutdown(io, read, write);
+        // After the connection has ended there is nothing left to shut down (NIO ignores it too).
+        SocketCalls.shutdown(io, read, write, false);
     }
 
     /**
@@ -140,8 +183,9 @@ public final class TcpStream extends NetSource implements ByteChannel, Scatterin
     /**
      * The peer's address.
      *
-     * @throws java.nio.channels.NotYetConnectedException while the connect is still in progress
-     *     (or after it failed: see {@link #takeError()})
+     * @throws java.nio.channels.NotYetConnectedException while the connect is still in progress,
+     *     after it failed (see {@link #takeError()}), and once the connection has ended (closed by
+     *     both sides, or reset): the OS forgets the peer then
      */
     public InetSocketAddress peerAddress() throws IOException {
         return (InetSocketAddress) SocketAddresses.peer(io, UnixAddress::fromSunPath);

@@ -274,17 +274,17 @@ public final class UnixDatagram extends NetSource implements ByteChannel {
 
     /** Shuts down the receiving half: the socket reports read-closed; nothing more is received. */
     public void shutdownInput() throws IOException {
-        SocketCalls.shutdown(io, true, false);
+        SocketCalls.shutdown(io, true, false, true);
     }
 
     /** Shuts down the sending half: later sends fail with {@code OsException} EPIPE. */
     public void shutdownOutput() throws IOException {
-        SocketCalls.shutdown(io, false, true);
+        SocketCalls.shutdown(io, false, true, true);
     }
 
     /** Shuts down both halves. */
     public void shutdown() throws IOException {
-        SocketCalls.shutdown(io, true, true);
+        SocketCalls.shutdown(io, true, true, true);
     }
 
     /**

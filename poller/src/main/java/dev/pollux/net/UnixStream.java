@@ -155,17 +155,17 @@ public final class UnixStream extends NetSource implements ByteChannel, Scatteri
      * consumed (Linux keeps it readable); the peer is not told.
      */
     public void shutdownInput() throws IOException {
-        SocketCalls.shutdown(io, true, false);
+        SocketCalls.shutdown(io, true, false, false);
     }
 
     /** Shuts down the writing half: the peer reads end of stream; later writes fail with EPIPE. */
     public void shutdownOutput() throws IOException {
-        SocketCalls.shutdown(io, false, true);
+        SocketCalls.shutdown(io, false, true, false);
     }
 
     /** Shuts down both halves. */
     public void shutdown() throws IOException {
-        SocketCalls.shutdown(io, true, true);
+        SocketCalls.shutdown(io, true, true, false);
     }
 
     /**
