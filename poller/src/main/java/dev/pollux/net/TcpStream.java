@@ -1,7 +1,6 @@
 package dev.pollux.net;
 
 import dev.pollux.Interest;
-import dev.pollux.internal.ChannelIo;
 import dev.pollux.internal.Check;
 import dev.pollux.internal.IoSource;
 import dev.pollux.internal.Os;
@@ -10,10 +9,6 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.net.SocketOption;
-import java.nio.ByteBuffer;
-import java.nio.channels.ByteChannel;
-import java.nio.channels.GatheringByteChannel;
-import java.nio.channels.ScatteringByteChannel;
 import java.util.Map;
 import java.util.Objects;
 
@@ -35,7 +30,7 @@ import java.util.Objects;
  * Thread-safe; concurrent reads (or writes) interleave at the OS's discretion. Use after close
  * throws {@link java.nio.channels.ClosedChannelException}.
  */
-public final class TcpStream extends NetSource implements ByteChannel, ScatteringByteChannel, GatheringByteChannel {
+public final class TcpStream extends NetStream {
     TcpStream(IoSource io, int family) {
         super(io, family);
     }
@@ -91,93 +86,6 @@ public final class TcpStream extends NetSource implements ByteChannel, Scatterin
             io.close();
             throw e;
         }
-    }
-
-    @Override
-    public int read(ByteBuffer dst) throws IOException {
-        return ChannelIo.read(io, dst);
-    }
-
-    @Override
-    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-        return ChannelIo.read(io, dsts, offset, length);
-    }
-
-    @Override
-    public long read(ByteBuffer[] dsts) throws IOException {
-        return ChannelIo.read(io, dsts, 0, dsts.length);
-    }
-
-    /** Reads into {@code dst}: bytes read, -1 at end of stream, 0 when it would block. */
-    public long read(MemorySegment dst) throws IOException {
-        return ChannelIo.read(io, dst);
-    }
-
-    @Override
-    public int write(ByteBuffer src) throws IOException {
-        return ChannelIo.write(io, src);
-    }
-
-    @Override
-    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-        return ChannelIo.write(io, srcs, offset, length);
-    }
-
-    @Override
-    public long write(ByteBuffer[] srcs) throws IOException {
-        return ChannelIo.write(io, srcs, 0, srcs.length);
-    }
-
-    /** Writes from {@code src}: bytes written, 0 when it would block. */
-    public long write(MemorySegment src) throws IOException {
-        return ChannelIo.write(io, src);
-    }
-
-    /**
-     * Copies received data into {@code dst} without consuming it: bytes copied, -1 at end of
-     * stream, 0 when nothing has arrived (would block). Advances {@code dst}'s position.
-     */
-    public int peek(ByteBuffer dst) throws IOException {
-        return SocketCalls.peek(io, dst);
-    }
-
-    /**
-     * Shuts down the reading half: the stream reports read-closed, and reads return -1 once the
-     * data already received is consumed. The peer is not told. Unlike NIO's
-     * {@code SocketChannel}, Pollux does not discard data: on Linux, bytes already queued (and
-     * even bytes the peer sends afterwards) are still delivered before the -1. Does nothing once
-     * the connection has ended; see {@link #shutdownOutput()}.
-     */
-    public void shutdownInput() throws IOException {
-        shutdown(true, false);
-    }
-
-    /**
-     * Shuts down the writing half: the peer reads end of stream; reading still works. Like every
-     * shutdown method, it does nothing once the connection has ended (closed by both sides, reset,
-     * or the connect failed), as in NIO.
-     */
-    public void shutdownOutput() throws IOException {
-        shutdown(false, true);
-    }
-
-    /** Shuts down both halves; see {@link #shutdownOutput()}. */
-    public void shutdown() throws IOException {
-        shutdown(true, true);
-    }
-
-    private void shutdown(boolean read, boolean write) throws IOException {
-        // After the connection has ended there is nothing left to shut down (NIO ignores it too).
-        SocketCalls.shutdown(io, read, write, false);
-    }
-
-    /**
-     * Reads and clears the socket's pending error ({@code SO_ERROR}): how a non-blocking connect
-     * reports failure. Returns {@code null} when there is none; otherwise the exception (not
-     * thrown), such as a {@link java.net.ConnectException} for a refused connection.
-     */
-    public IOException takeError() throws IOException {
-        return SocketCalls.takeError(io, "connect");
     }
 
     /**

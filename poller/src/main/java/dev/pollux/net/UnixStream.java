@@ -1,7 +1,6 @@
 package dev.pollux.net;
 
 import dev.pollux.Interest;
-import dev.pollux.internal.ChannelIo;
 import dev.pollux.internal.Check;
 import dev.pollux.internal.IoSource;
 import dev.pollux.internal.Os;
@@ -9,10 +8,6 @@ import dev.pollux.internal.SocketAddresses;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.ByteChannel;
-import java.nio.channels.GatheringByteChannel;
-import java.nio.channels.ScatteringByteChannel;
 import java.nio.file.Path;
 
 /**
@@ -36,7 +31,7 @@ import java.nio.file.Path;
  * Thread-safe; concurrent reads (or writes) interleave at the OS's discretion. Use after close
  * throws {@link java.nio.channels.ClosedChannelException}.
  */
-public final class UnixStream extends NetSource implements ByteChannel, ScatteringByteChannel, GatheringByteChannel {
+public final class UnixStream extends NetStream {
     /**
      * Both ends of a connected pair made by {@link #pair()}; closing the pair closes both.
      * Each end is an ordinary {@link UnixStream}, owned by whoever holds it.
@@ -100,80 +95,6 @@ public final class UnixStream extends NetSource implements ByteChannel, Scatteri
     public static Pair pair() throws IOException {
         IoSource[] ends = UnixSockets.pair(Os.current().sockStream());
         return new Pair(new UnixStream(ends[0]), new UnixStream(ends[1]));
-    }
-
-    @Override
-    public int read(ByteBuffer dst) throws IOException {
-        return ChannelIo.read(io, dst);
-    }
-
-    @Override
-    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-        return ChannelIo.read(io, dsts, offset, length);
-    }
-
-    @Override
-    public long read(ByteBuffer[] dsts) throws IOException {
-        return ChannelIo.read(io, dsts, 0, dsts.length);
-    }
-
-    /** Reads into {@code dst}: bytes read, -1 at end of stream, 0 when it would block. */
-    public long read(MemorySegment dst) throws IOException {
-        return ChannelIo.read(io, dst);
-    }
-
-    @Override
-    public int write(ByteBuffer src) throws IOException {
-        return ChannelIo.write(io, src);
-    }
-
-    @Override
-    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-        return ChannelIo.write(io, srcs, offset, length);
-    }
-
-    @Override
-    public long write(ByteBuffer[] srcs) throws IOException {
-        return ChannelIo.write(io, srcs, 0, srcs.length);
-    }
-
-    /** Writes from {@code src}: bytes written, 0 when it would block. */
-    public long write(MemorySegment src) throws IOException {
-        return ChannelIo.write(io, src);
-    }
-
-    /**
-     * Copies received data into {@code dst} without consuming it: bytes copied, -1 at end of
-     * stream, 0 when nothing has arrived (would block). Advances {@code dst}'s position.
-     */
-    public int peek(ByteBuffer dst) throws IOException {
-        return SocketCalls.peek(io, dst);
-    }
-
-    /**
-     * Shuts down the reading half: later reads return -1 once the data already received is
-     * consumed (Linux keeps it readable); the peer is not told.
-     */
-    public void shutdownInput() throws IOException {
-        SocketCalls.shutdown(io, true, false, false);
-    }
-
-    /** Shuts down the writing half: the peer reads end of stream; later writes fail with EPIPE. */
-    public void shutdownOutput() throws IOException {
-        SocketCalls.shutdown(io, false, true, false);
-    }
-
-    /** Shuts down both halves. */
-    public void shutdown() throws IOException {
-        SocketCalls.shutdown(io, true, true, false);
-    }
-
-    /**
-     * Reads and clears the socket's pending error ({@code SO_ERROR}): {@code null} when there is
-     * none; otherwise the exception (not thrown).
-     */
-    public IOException takeError() throws IOException {
-        return SocketCalls.takeError(io, "connect");
     }
 
     /**
