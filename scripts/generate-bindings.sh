@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Regenerates the committed jextract bindings from the wrapper headers and argument files.
 #
-#   scripts/generate-bindings.sh [linux linux_aarch64 ...]   (default: every target this OS can generate)
+#   scripts/generate-bindings.sh [linux linux_aarch64 kqueue ...]   (default: every target this OS can generate)
 #
+# The kqueue target is generated on Linux from libkqueue's <sys/event.h> as Debian's libkqueue-dev
+# installs it (scripts/install-libkqueue.sh), so it comes out the same on every such machine.
 # A target may have bindings/src/main/jextract/<target>.clang-flags: extra clang options (one per
 # line, e.g. a cross --target), handed to jextract as its compile_flags.txt.
 # Needs an installed jextract (on PATH, or $JEXTRACT pointing at its launcher). Generated code is
@@ -21,7 +23,7 @@ fi
 targets=("$@")
 if [[ ${#targets[@]} -eq 0 ]]; then
   case "$(uname -s)" in
-    Linux) targets=(linux linux_aarch64) ;;
+    Linux) targets=(linux linux_aarch64 kqueue) ;;
     *) echo "generate-bindings: name the targets to generate on $(uname -s)" >&2; exit 1 ;;
   esac
 fi
@@ -35,6 +37,10 @@ for target in "${targets[@]}"; do
   pkgdir="$out/${package//.//}"
 
   flags="$root/bindings/src/main/jextract/$target.clang-flags"
+  if [[ "$target" == kqueue && ! -f /usr/include/kqueue/sys/event.h ]]; then
+    echo "generate-bindings: kqueue needs libkqueue's headers in /usr/include/kqueue: run scripts/install-libkqueue.sh" >&2
+    exit 1
+  fi
 
   # Only this package's own files: another target may generate into a subpackage.
   mkdir -p "$pkgdir" && find "$pkgdir" -maxdepth 1 -type f -delete
@@ -57,6 +63,10 @@ for target in "${targets[@]}"; do
     [[ -f "$flags" ]] && echo "clang-flags=$(tr '\n' ' ' < "$flags")"
     if [[ "$target" == linux_aarch64 ]]; then
       echo "glibc-headers=$(dpkg-query -W -f='${Version}' libc6-dev-arm64-cross 2>/dev/null || echo unknown)"
+    fi
+    if [[ "$target" == kqueue ]]; then
+      echo "libkqueue-headers=$(dpkg-query -W -f='${Package} ${Version}' libkqueue-dev 2>/dev/null || echo unknown)"
+      echo "glibc-headers=$(dpkg-query -W -f='${Version}' libc6-dev 2>/dev/null || echo unknown)"
     fi
     if [[ "$target" == linux ]]; then
       echo "glibc-headers=$(dpkg-query -W -f='${Version}' libc6-dev 2>/dev/null || echo unknown)"
