@@ -1,7 +1,10 @@
 /**
- * kqueue/kevent and BSD socket wrappers (macOS, FreeBSD, libkqueue). Not implemented yet: the
- * module exists so the layering is in place; see the kqueue issue.
+ * kqueue/kevent wrappers for macOS, FreeBSD and libkqueue on Linux: the per-platform
+ * {@code struct kevent} layouts and constants, and {@code kqueue()}/{@code kevent()} linked only
+ * when the backend is opened (so this module loads on every OS). Results follow the kernel's
+ * {@code -errno} convention. Exported only to the poller module.
  */
 module dev.pollux.ffi.kqueue {
     requires dev.pollux.bindings;
+    exports dev.pollux.ffi.kqueue to dev.pollux;
 }

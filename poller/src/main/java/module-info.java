@@ -1,14 +1,15 @@
 /**
- * Pollux: a readiness event queue in the spirit of mio, over epoll on Linux (kqueue and IOCP to
+ * Pollux: a readiness event queue in the spirit of mio, over epoll on Linux and kqueue (IOCP to
  * come), built on the Foreign Function and Memory API.
  *
  * <p>Exports the portable API ({@code dev.pollux}) and the Unix sources ({@code dev.pollux.unix});
  * the backends and the system-call layer stay internal. Run with
- * {@code --enable-native-access=dev.pollux.bindings,dev.pollux.ffi.epoll,dev.pollux} on the
+ * {@code --enable-native-access=dev.pollux.bindings,dev.pollux.ffi.epoll,dev.pollux.ffi.kqueue,dev.pollux} on the
  * module path, or {@code --enable-native-access=ALL-UNNAMED} on the class path.
  */
 module dev.pollux {
     requires dev.pollux.ffi.epoll;
+    requires dev.pollux.ffi.kqueue;
 
     exports dev.pollux;
     exports dev.pollux.net;

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
+import dev.pollux.ffi.kqueue.KqueuePlatform;
 import org.junit.jupiter.api.Test;
 
 /** Every descriptor Pollux opens is closed again, also when an operation fails. */
@@ -192,6 +193,8 @@ class FdLeakTest {
     void failingOpensDoNotLeak() throws Exception {
         int before = openFdCount();
         String old = System.getProperty(Backend.PROPERTY);
+        String oldLibrary = System.getProperty(KqueuePlatform.LIBRARY_PROPERTY);
+        System.setProperty(KqueuePlatform.LIBRARY_PROPERTY, "/nonexistent/libkqueue.so.0");
         try {
             for (int i = 0; i < ROUNDS / 4; i++) {
                 assertThrows(UnsupportedOperationException.class, () -> Poll.open(Backend.KQUEUE));
@@ -205,6 +208,11 @@ class FdLeakTest {
                 System.clearProperty(Backend.PROPERTY);
             } else {
                 System.setProperty(Backend.PROPERTY, old);
+            }
+            if (oldLibrary == null) {
+                System.clearProperty(KqueuePlatform.LIBRARY_PROPERTY);
+            } else {
+                System.setProperty(KqueuePlatform.LIBRARY_PROPERTY, oldLibrary);
             }
         }
         assertFdCount(before, "failing Poll.open");

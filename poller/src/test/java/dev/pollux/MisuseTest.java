@@ -21,6 +21,7 @@ import java.nio.channels.ClosedSelectorException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import dev.pollux.ffi.kqueue.KqueuePlatform;
 import org.junit.jupiter.api.Test;
 
 /** Every misuse gets a clear exception: never a crash, a hang, or a silent no-op. */
@@ -236,12 +237,29 @@ class MisuseTest {
     @Test
     void backendPropertyNamingAnUnimplementedBackend() {
         String old = System.getProperty(Backend.PROPERTY);
-        System.setProperty(Backend.PROPERTY, "kqueue");
+        System.setProperty(Backend.PROPERTY, "iocp");
         try {
             UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, Poll::open);
-            assertTrue(e.getMessage().contains("kqueue"), e.getMessage());
+            assertTrue(e.getMessage().contains("iocp"), e.getMessage());
         } finally {
             restore(old);
+        }
+    }
+
+    @Test
+    void kqueueWithoutLibkqueueSaysWhatToInstall() {
+        String old = System.getProperty(KqueuePlatform.LIBRARY_PROPERTY);
+        System.setProperty(KqueuePlatform.LIBRARY_PROPERTY, "/nonexistent/libkqueue.so.0");
+        try {
+            UnsupportedOperationException e =
+                    assertThrows(UnsupportedOperationException.class, () -> Poll.open(Backend.KQUEUE));
+            assertTrue(e.getMessage().contains("libkqueue"), e.getMessage());
+        } finally {
+            if (old == null) {
+                System.clearProperty(KqueuePlatform.LIBRARY_PROPERTY);
+            } else {
+                System.setProperty(KqueuePlatform.LIBRARY_PROPERTY, old);
+            }
         }
     }
 
@@ -255,9 +273,6 @@ class MisuseTest {
 
     @Test
     void unimplementedBackends() {
-        UnsupportedOperationException kqueue =
-                assertThrows(UnsupportedOperationException.class, () -> Poll.open(Backend.KQUEUE));
-        assertTrue(kqueue.getMessage() != null && kqueue.getMessage().contains("kqueue"), kqueue.getMessage());
         UnsupportedOperationException iocp =
                 assertThrows(UnsupportedOperationException.class, () -> Poll.open(Backend.IOCP));
         assertTrue(iocp.getMessage() != null && iocp.getMessage().contains("iocp"), iocp.getMessage());

@@ -20,6 +20,12 @@ public interface Os {
     /** errno for "interrupted by a signal". */
     int eintr();
 
+    /** errno for "no such entry". */
+    int enoent();
+
+    /** Sets FD_CLOEXEC on {@code fd}: 0 or {@code -errno}. */
+    int setCloseOnExec(int fd);
+
     /** Symbolic name of an errno value, such as {@code "EBADF"}. */
     String errnoName(int errno);
 

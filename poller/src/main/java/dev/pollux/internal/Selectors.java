@@ -2,6 +2,7 @@ package dev.pollux.internal;
 
 import dev.pollux.Backend;
 import dev.pollux.internal.epoll.EpollSelector;
+import dev.pollux.internal.kqueue.KqueueSelector;
 import java.io.IOException;
 import java.util.Locale;
 
@@ -18,8 +19,7 @@ public final class Selectors {
                 }
                 yield EpollSelector.open();
             }
-            case KQUEUE -> throw new UnsupportedOperationException(
-                    "the kqueue backend is not implemented in this version of Pollux");
+            case KQUEUE -> KqueueSelector.open();
             case IOCP -> throw new UnsupportedOperationException(
                     "the iocp backend is not implemented in this version of Pollux");
         };

@@ -24,6 +24,17 @@ public final class LinuxOs implements Os {
     }
 
     @Override
+    public int enoent() {
+        return Errno.ENOENT;
+    }
+
+    @Override
+    public int setCloseOnExec(int fd) {
+        int r = Fd.fcntl(fd, Fd.F_SETFD, Fd.FD_CLOEXEC);
+        return r < 0 ? r : 0;
+    }
+
+    @Override
     public String errnoName(int errno) {
         return Errno.name(errno);
     }

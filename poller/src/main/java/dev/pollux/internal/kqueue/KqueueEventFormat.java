@@ -1,0 +1,60 @@
+package dev.pollux.internal.kqueue;
+
+import dev.pollux.ffi.kqueue.KeventLayout;
+import dev.pollux.ffi.kqueue.KqueueConstants;
+import dev.pollux.internal.EventFormat;
+import dev.pollux.internal.Readiness;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Decodes {@code struct kevent} the way mio does: one event per filter (a source ready both ways
+ * gives two events with its token), EV_EOF as the closed side of that filter, an error when
+ * EV_ERROR is set or EV_EOF comes with an errno in fflags.
+ */
+final class KqueueEventFormat implements EventFormat {
+    private final KeventLayout layout;
+    private final KqueueConstants c;
+
+    KqueueEventFormat(KeventLayout layout, KqueueConstants constants) {
+        this.layout = layout;
+        this.c = constants;
+    }
+
+    @Override
+    public long eventSize() {
+        return layout.size();
+    }
+
+    @Override
+    public long alignment() {
+        return layout.alignment();
+    }
+
+    @Override
+    public long token(MemorySegment buffer, int index) {
+        return layout.udata(buffer, index);
+    }
+
+    @Override
+    public int readiness(MemorySegment buffer, int index) {
+        short filter = layout.filter(buffer, index);
+        int flags = layout.flags(buffer, index);
+        boolean eof = (flags & c.evEof()) != 0;
+        int r = 0;
+        if (filter == c.evfiltRead() || filter == c.evfiltUser()) {
+            r |= Readiness.READABLE;
+            if (eof) {
+                r |= Readiness.READ_CLOSED;
+            }
+        } else if (filter == c.evfiltWrite()) {
+            r |= Readiness.WRITABLE;
+            if (eof) {
+                r |= Readiness.WRITE_CLOSED;
+            }
+        }
+        if ((flags & c.evError()) != 0 || (eof && layout.fflags(buffer, index) != 0)) {
+            r |= Readiness.ERROR;
+        }
+        return r;
+    }
+}

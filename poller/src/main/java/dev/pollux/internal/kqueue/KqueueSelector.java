@@ -1,0 +1,262 @@
+package dev.pollux.internal.kqueue;
+
+import dev.pollux.Backend;
+import dev.pollux.Interest;
+import dev.pollux.Trigger;
+import dev.pollux.ffi.kqueue.KeventLayout;
+import dev.pollux.ffi.kqueue.Kqueue;
+import dev.pollux.ffi.kqueue.KqueueConstants;
+import dev.pollux.ffi.kqueue.KqueuePlatform;
+import dev.pollux.internal.Check;
+import dev.pollux.internal.CloseGuard;
+import dev.pollux.internal.EventFormat;
+import dev.pollux.internal.Os;
+import dev.pollux.internal.Selector;
+import dev.pollux.internal.SelectorWaker;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.ClosedSelectorException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The kqueue backend (macOS, FreeBSD, and libkqueue on Linux). READABLE and WRITABLE are the
+ * READ and WRITE filters, changed together in one {@code kevent} call with {@code EV_RECEIPT} so
+ * each change's error is reported; {@link Trigger#EDGE} adds {@code EV_CLEAR},
+ * {@link Trigger#ONESHOT} {@code EV_DISPATCH}. Wakers are {@code EVFILT_USER} events, one ident
+ * each. PRIORITY has no kqueue filter here and is refused.
+ *
+ * <p>Registration semantics are kqueue's, which raw {@code SourceFd} users see: adding a filter
+ * that exists updates it (no EEXIST); reregistering deletes the filters the new interest drops;
+ * deregistering a descriptor with no filter reports ENOENT.
+ */
+public final class KqueueSelector extends Selector {
+    /** Changes per registration call: delete and add, for the READ and the WRITE filter. */
+    private static final int MAX_CHANGES = 4;
+
+    private final Kqueue kqueue;
+    private final KeventLayout layout;
+    private final KqueueConstants c;
+    private final EventFormat format;
+    private final int kq;
+    private final AtomicLong nextWakerIdent = new AtomicLong(1);
+    private final ThreadLocal<MemorySegment> changes;
+
+    private KqueueSelector(Kqueue kqueue, int kq) {
+        this.kqueue = kqueue;
+        this.layout = kqueue.layout();
+        this.c = kqueue.constants();
+        this.format = new KqueueEventFormat(layout, c);
+        this.kq = kq;
+        this.changes = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(MAX_CHANGES * layout.size(), layout.alignment()));
+    }
+
+    /**
+     * Opens a kqueue on this OS's kqueue implementation.
+     *
+     * @throws UnsupportedOperationException if there is none (or libkqueue is not installed)
+     */
+    public static KqueueSelector open() throws IOException {
+        Os os = Os.current();
+        Kqueue kqueue = Kqueue.load(KqueuePlatform.current(), os.eintr());
+        int kq = Check.check("kqueue", kqueue.create());
+        int r = os.setCloseOnExec(kq);
+        if (r < 0) {
+            os.close(kq);
+            Check.check("fcntl", r);
+        }
+        return new KqueueSelector(kqueue, kq);
+    }
+
+    @Override
+    public Backend backend() {
+        return Backend.KQUEUE;
+    }
+
+    @Override
+    public EventFormat eventFormat() {
+        return format;
+    }
+
+    @Override
+    protected int implSelect(MemorySegment buffer, int capacity, long timeoutNanos) throws IOException {
+        int n = kqueue.await(kq, buffer, capacity, timeoutNanos);
+        if (n == -Os.current().eintr()) {
+            return 0;
+        }
+        return Check.check("kevent", n);
+    }
+
+    @Override
+    protected void implRegister(int fd, long token, Interest interest, Trigger trigger) throws IOException {
+        MemorySegment list = changes.get();
+        short flags = (short) (c.evAdd() | c.evEnable() | triggerFlags(trigger));
+        int n = 0;
+        checkInterest(interest);
+        if (interest.isReadable()) {
+            layout.set(list, n++, fd, c.evfiltRead(), flags, 0, 0, token);
+        }
+        if (interest.isWritable()) {
+            layout.set(list, n++, fd, c.evfiltWrite(), flags, 0, 0, token);
+        }
+        apply(list, n, false);
+    }
+
+    /**
+     * Deletes both filters and adds the wanted ones again, in one call: re-adding an existing
+     * filter would keep some of its old flags (EV_CLEAR, a dispatched EV_DISPATCH), so a change
+     * of trigger or a oneshot re-arm would not take effect.
+     */
+    @Override
+    protected void implReregister(int fd, long token, Interest interest, Trigger trigger) throws IOException {
+        MemorySegment list = changes.get();
+        short add = (short) (c.evAdd() | c.evEnable() | triggerFlags(trigger));
+        checkInterest(interest);
+        int n = 0;
+        layout.set(list, n++, fd, c.evfiltRead(), c.evDelete(), 0, 0, 0);
+        layout.set(list, n++, fd, c.evfiltWrite(), c.evDelete(), 0, 0, 0);
+        if (interest.isReadable()) {
+            layout.set(list, n++, fd, c.evfiltRead(), add, 0, 0, token);
+        }
+        if (interest.isWritable()) {
+            layout.set(list, n++, fd, c.evfiltWrite(), add, 0, 0, token);
+        }
+        if (apply(list, n, true) == 2) {
+            // Neither filter existed: reregistering what is not registered (ENOENT, as on epoll).
+            deleteQuietly(list, n);
+            throw Check.error("kevent", Os.current().enoent());
+        }
+    }
+
+    /** Undoes the adds of a refused reregistration. */
+    private void deleteQuietly(MemorySegment list, int n) {
+        for (int i = 2; i < n; i++) {
+            layout.set(list, i - 2, fd(list, i), layout.filter(list, i), c.evDelete(), 0, 0, 0);
+        }
+        kqueue.change(kq, list, n - 2);
+    }
+
+    private int fd(MemorySegment list, int index) {
+        return (int) layout.ident(list, index);
+    }
+
+    @Override
+    protected void implDeregister(int fd) throws IOException {
+        MemorySegment list = changes.get();
+        layout.set(list, 0, fd, c.evfiltRead(), c.evDelete(), 0, 0, 0);
+        layout.set(list, 1, fd, c.evfiltWrite(), c.evDelete(), 0, 0, 0);
+        int missing = apply(list, 2, true);
+        if (missing == 2) {
+            // Neither filter existed: the descriptor was not registered (epoll says ENOENT too).
+            throw Check.error("kevent", Os.current().enoent());
+        }
+    }
+
+    /**
+     * Applies changes with {@code EV_RECEIPT} and throws the first per-change error. ENOENT from
+     * deleting a filter that does not exist is counted, not thrown, when {@code deletesMayMiss}.
+     */
+    private int apply(MemorySegment list, int count, boolean deletesMayMiss) throws IOException {
+        for (int i = 0; i < count; i++) {
+            int flags = layout.flags(list, i);
+            layout.set(list, i, layout.ident(list, i), layout.filter(list, i), (short) (flags | c.evReceipt()), 0, 0,
+                    layout.udata(list, i));
+        }
+        int n = Check.check("kevent", kqueue.apply(kq, list, count, list));
+        int missing = 0;
+        for (int i = 0; i < n; i++) {
+            if ((layout.flags(list, i) & c.evError()) == 0) {
+                continue;
+            }
+            int errno = (int) layout.data(list, i);
+            if (errno == 0) {
+                continue;
+            }
+            String name = Os.current().errnoName(errno);
+            if (deletesMayMiss && name.equals("ENOENT")) {
+                missing++;
+                continue;
+            }
+            if (name.equals("EPIPE") && layout.filter(list, i) == c.evfiltWrite()) {
+                // macOS refuses a WRITE filter on a pipe whose reader is gone; the source will
+                // report write-closed on its first write instead (mio ignores it the same way).
+                continue;
+            }
+            throw Check.error("kevent", errno);
+        }
+        return missing;
+    }
+
+    private short triggerFlags(Trigger trigger) {
+        return switch (trigger) {
+            case EDGE -> c.evClear();
+            case LEVEL -> 0;
+            case ONESHOT -> c.evDispatch();
+        };
+    }
+
+    private static void checkInterest(Interest interest) {
+        if (interest.isPriority()) {
+            throw new UnsupportedOperationException("PRIORITY interest needs the epoll backend; kqueue has no such filter here");
+        }
+    }
+
+    @Override
+    protected SelectorWaker implOpenWaker(long token) throws IOException {
+        long ident = nextWakerIdent.getAndIncrement();
+        MemorySegment list = changes.get();
+        layout.set(list, 0, ident, c.evfiltUser(), (short) (c.evAdd() | c.evClear()), 0, 0, token);
+        Check.check("kevent", kqueue.change(kq, list, 1));
+        return new UserEventWaker(ident, token);
+    }
+
+    @Override
+    protected void implClose() throws IOException {
+        Check.check("close", Os.current().close(kq));
+    }
+
+    @Override
+    public String toString() {
+        return "KqueueSelector[kq=" + kq + ", " + kqueue.platform() + (isClosed() ? ", closed]" : "]");
+    }
+
+    /**
+     * An {@code EVFILT_USER} event: {@code NOTE_TRIGGER} fires it, {@code EV_CLEAR} resets it
+     * once reported, so wakes before the next poll coalesce.
+     */
+    private final class UserEventWaker implements SelectorWaker {
+        private final long ident;
+        private final long token;
+        private final CloseGuard guard = new CloseGuard();
+
+        UserEventWaker(long ident, long token) {
+            this.ident = ident;
+            this.token = token;
+        }
+
+        @Override
+        public void wake() throws IOException {
+            if (!guard.enter()) {
+                throw new ClosedSelectorException();
+            }
+            try {
+                // A single change with no room for receipts: an error comes back as errno. The
+                // token goes along because a trigger replaces udata.
+                MemorySegment list = changes.get();
+                layout.set(list, 0, ident, c.evfiltUser(), (short) 0, c.noteTrigger(), 0, token);
+                Check.check("kevent", kqueue.change(kq, list, 1));
+            } finally {
+                guard.exit();
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (guard.close() && !isClosed()) {
+                MemorySegment list = changes.get();
+                layout.set(list, 0, ident, c.evfiltUser(), c.evDelete(), 0, 0, 0);
+                Check.check("kevent", kqueue.change(kq, list, 1));
+            }
+        }
+    }
+}
