@@ -22,6 +22,9 @@ public final class Kqueue {
             ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
             ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
+    private static final java.lang.invoke.MethodHandle CLOSE = Downcalls.LINKER.downcallHandle(
+            Downcalls.LINKER.defaultLookup().findOrThrow("close"),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
 
     private final KqueuePlatform platform;
     private final int eintr;
@@ -122,6 +125,63 @@ public final class Kqueue {
             }
             int errno = frame.errno();
             return errno == eintr ? 0 : -errno;
+        } catch (Throwable t) {
+            throw Downcalls.unexpected(t);
+        }
+    }
+
+    /** libkqueue's own filter and its version query (sys/event.h of libkqueue 2.6 and later). */
+    private static final short EVFILT_LIBKQUEUE = -12;
+    private static final int NOTE_VERSION = 0x0001;
+
+    /**
+     * libkqueue's version as {@code 0xMMmmpprr} (2.7.0 is {@code 0x02070000}), or -1 when the
+     * library is older than 2.6, which added the query, or this is not libkqueue.
+     */
+    public long libkqueueVersion() {
+        if (platform != KqueuePlatform.LIBKQUEUE) {
+            return -1;
+        }
+        int kq = create();
+        if (kq < 0) {
+            return -1;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            KeventLayout layout = platform.layout();
+            MemorySegment list = arena.allocate(layout.size(), layout.alignment());
+            layout.set(list, 0, 0, EVFILT_LIBKQUEUE, platform.constants().evAdd(), NOTE_VERSION, 0, 0);
+            int n = apply(kq, list, 1, list);
+            return n == 1 && (layout.flags(list, 0) & platform.constants().evError()) == 0 ? layout.data(list, 0) : -1;
+        } finally {
+            closeQuietly(kq);
+        }
+    }
+
+    /**
+     * Whether this kqueue answers {@code EV_RECEIPT} as kqueue(2) says, with {@code EV_ERROR} set
+     * on every receipt (and the errno, or 0, in {@code data}). libkqueue before 2.4.0 leaves
+     * EV_ERROR out, so errors of batched changes would go unnoticed; probed on a scratch queue.
+     */
+    public boolean receiptsReportErrors() {
+        int kq = create();
+        if (kq < 0) {
+            return false;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            KeventLayout layout = platform.layout();
+            KqueueConstants c = platform.constants();
+            MemorySegment list = arena.allocate(layout.size(), layout.alignment());
+            layout.set(list, 0, 1, c.evfiltUser(), (short) (c.evAdd() | c.evReceipt()), 0, 0, 0);
+            int n = apply(kq, list, 1, list);
+            return n == 1 && (layout.flags(list, 0) & c.evError()) != 0 && layout.data(list, 0) == 0;
+        } finally {
+            closeQuietly(kq);
+        }
+    }
+
+    private static void closeQuietly(int fd) {
+        try {
+            int ignored = (int) CLOSE.invokeExact(fd);
         } catch (Throwable t) {
             throw Downcalls.unexpected(t);
         }

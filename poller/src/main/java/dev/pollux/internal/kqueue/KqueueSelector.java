@@ -26,6 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link Trigger#ONESHOT} {@code EV_DISPATCH}. Wakers are {@code EVFILT_USER} events, one ident
  * each. PRIORITY has no kqueue filter here and is refused.
  *
+ * <p>On libkqueue before 2.4, whose receipts carry no errors, changes are applied one per call
+ * instead (detected when the selector opens).
+ *
  * <p>Registration semantics are kqueue's, which raw {@code SourceFd} users see: adding a filter
  * that exists updates it (no EEXIST); reregistering deletes the filters the new interest drops;
  * deregistering a descriptor with no filter reports ENOENT.
@@ -39,11 +42,14 @@ public final class KqueueSelector extends Selector {
     private final KqueueConstants c;
     private final EventFormat format;
     private final int kq;
+    /** False on libkqueue before 2.4: then changes go one per call and errors come as errno. */
+    private final boolean receiptsWork;
     private final AtomicLong nextWakerIdent = new AtomicLong(1);
     private final ThreadLocal<MemorySegment> changes;
 
-    private KqueueSelector(Kqueue kqueue, int kq) {
+    private KqueueSelector(Kqueue kqueue, int kq, boolean receiptsWork) {
         this.kqueue = kqueue;
+        this.receiptsWork = receiptsWork;
         this.layout = kqueue.layout();
         this.c = kqueue.constants();
         this.format = new KqueueEventFormat(layout, c);
@@ -65,7 +71,7 @@ public final class KqueueSelector extends Selector {
             os.close(kq);
             Check.check("fcntl", r);
         }
-        return new KqueueSelector(kqueue, kq);
+        return new KqueueSelector(kqueue, kq, kqueue.receiptsReportErrors());
     }
 
     @Override
@@ -157,6 +163,9 @@ public final class KqueueSelector extends Selector {
      * deleting a filter that does not exist is counted, not thrown, when {@code deletesMayMiss}.
      */
     private int apply(MemorySegment list, int count, boolean deletesMayMiss) throws IOException {
+        if (!receiptsWork) {
+            return applyOneByOne(list, count, deletesMayMiss);
+        }
         for (int i = 0; i < count; i++) {
             int flags = layout.flags(list, i);
             layout.set(list, i, layout.ident(list, i), layout.filter(list, i), (short) (flags | c.evReceipt()), 0, 0,
@@ -183,6 +192,31 @@ public final class KqueueSelector extends Selector {
                 continue;
             }
             throw Check.error("kevent", errno);
+        }
+        return missing;
+    }
+
+    /**
+     * The same without receipts, for kqueues that do not report errors in them (libkqueue before
+     * 2.4, which also fails READ and WRITE for one descriptor in one call): each change in a call
+     * of its own, its error from errno.
+     */
+    private int applyOneByOne(MemorySegment list, int count, boolean deletesMayMiss) throws IOException {
+        int missing = 0;
+        for (int i = 0; i < count; i++) {
+            int r = kqueue.change(kq, list.asSlice(i * layout.size(), layout.size()), 1);
+            if (r == 0) {
+                continue;
+            }
+            String name = Os.current().errnoName(-r);
+            if (deletesMayMiss && name.equals("ENOENT")) {
+                missing++;
+                continue;
+            }
+            if (name.equals("EPIPE") && layout.filter(list, i) == c.evfiltWrite()) {
+                continue;
+            }
+            throw Check.error("kevent", -r);
         }
         return missing;
     }

@@ -1,0 +1,68 @@
+package dev.pollux;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.pollux.ffi.kqueue.Kqueue;
+import dev.pollux.ffi.kqueue.KqueuePlatform;
+import dev.pollux.internal.Os;
+import dev.pollux.net.UnixStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * What tests need to know when the suite runs on the kqueue backend ({@code -Dpollux.backend=kqueue}),
+ * and the only skips the suite allows: for the bugs of libkqueue releases before 2.4 (Debian's
+ * 2.3.1 in CI), fixed upstream in 2.4.0.
+ */
+public final class KqueueSupport {
+    /** libkqueue 2.4.0, where the bugs the skips are about were fixed. */
+    private static final long FIXED_IN = 0x02040000L;
+
+    private KqueueSupport() {}
+
+    /** Whether tests run on the kqueue backend. */
+    public static boolean onKqueue() {
+        return Backend.selected() == Backend.KQUEUE;
+    }
+
+    /**
+     * The loaded libkqueue's version ({@code 0xMMmmpprr}), or -1 when it is older than 2.6 (which
+     * added the version query) or this is not libkqueue.
+     */
+    public static long libkqueueVersion() {
+        return Kqueue.load(KqueuePlatform.current(), Os.current().eintr()).libkqueueVersion();
+    }
+
+    /**
+     * Skips the calling test on libkqueue older than 2.4, whose known bugs it would hit. The
+     * version query exists from 2.6; for an older library the bug itself is probed (registering
+     * READ and WRITE for one descriptor in one call fails with EFAULT before 2.4).
+     *
+     * @param bug what the test hits, for the skip message
+     */
+    public static void assumeLibkqueueWithoutPre24Bugs(String bug) {
+        if (!onKqueue() || KqueuePlatform.current() != KqueuePlatform.LIBKQUEUE) {
+            return;
+        }
+        long version = libkqueueVersion();
+        boolean old = version >= 0 ? version < FIXED_IN : hasReadWriteEfaultBug();
+        assumeTrue(!old, "libkqueue older than 2.4 (" + describe(version) + "): " + bug
+                + "; fixed in libkqueue 2.4.0");
+    }
+
+    private static String describe(long version) {
+        return version < 0 ? "no version query, so before 2.6; READ+WRITE on one fd fails with EFAULT"
+                : String.format("%d.%d.%d", version >>> 24, (version >>> 16) & 0xff, (version >>> 8) & 0xff);
+    }
+
+    private static boolean hasReadWriteEfaultBug() {
+        try (Poll poll = Poll.open(Backend.KQUEUE); UnixStream.Pair pair = UnixStream.pair()) {
+            poll.registry().register(pair.first(), 1, Interest.READABLE.add(Interest.WRITABLE));
+            return false;
+        } catch (OsException e) {
+            return "EFAULT".equals(e.codeName());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
