@@ -94,4 +94,21 @@ final class SocketCalls {
         Check.check("getsockopt(SO_ERROR)", r);
         return r == 0 ? null : Check.socketError(call, r);
     }
+
+    /**
+     * {@code accept}: the new connection's descriptor, or -1 when none is pending (would block).
+     * The descriptor is non-blocking and close-on-exec.
+     */
+    static int accept(IoSource io) throws IOException {
+        Os os = Os.current();
+        int r;
+        io.begin();
+        try {
+            r = os.accept(io.fd());
+        } finally {
+            io.end();
+        }
+        long fd = io.complete("accept", r, Interest.READABLE);
+        return fd == IoSource.WOULD_BLOCK ? -1 : (int) fd;
+    }
 }

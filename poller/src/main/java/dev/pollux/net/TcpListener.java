@@ -86,19 +86,8 @@ public final class TcpListener extends NetSource {
      * pending (would block). With edge-triggered registration, call until it returns null.
      */
     public TcpStream accept() throws IOException {
-        Os os = Os.current();
-        int r;
-        io.begin();
-        try {
-            r = os.accept(io.fd());
-        } finally {
-            io.end();
-        }
-        long fd = io.complete("accept", r, Interest.READABLE);
-        if (fd == IoSource.WOULD_BLOCK) {
-            return null;
-        }
-        return new TcpStream(IoSource.ofSocket((int) fd), family);
+        int fd = SocketCalls.accept(io);
+        return fd < 0 ? null : new TcpStream(IoSource.ofSocket(fd), family);
     }
 
     /** The address the listener is bound to (with the actual port when bound to port 0). */

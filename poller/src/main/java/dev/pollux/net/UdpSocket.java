@@ -316,16 +316,7 @@ public final class UdpSocket extends NetSource implements ByteChannel {
      * {@link java.net.PortUnreachableException} for a datagram the peer's host refused.
      */
     public IOException takeError() throws IOException {
-        Os os = Os.current();
-        int r;
-        io.begin();
-        try {
-            r = os.takeSocketError(io.fd());
-        } finally {
-            io.end();
-        }
-        Check.check("getsockopt(SO_ERROR)", r);
-        return r == 0 ? null : Check.socketError("getsockopt(SO_ERROR)", r);
+        return SocketCalls.takeError(io, "getsockopt(SO_ERROR)");
     }
 
     /**

@@ -83,19 +83,8 @@ public final class UnixListener extends NetSource {
      * unnamed).
      */
     public UnixStream accept() throws IOException {
-        Os os = Os.current();
-        int r;
-        io.begin();
-        try {
-            r = os.accept(io.fd());
-        } finally {
-            io.end();
-        }
-        long fd = io.complete("accept", r, Interest.READABLE);
-        if (fd == IoSource.WOULD_BLOCK) {
-            return null;
-        }
-        return new UnixStream(IoSource.ofSocket((int) fd));
+        int fd = SocketCalls.accept(io);
+        return fd < 0 ? null : new UnixStream(IoSource.ofSocket(fd));
     }
 
     /** The address the listener is bound to. */
