@@ -99,11 +99,14 @@ public final class KqueueSelector extends Selector {
         short flags = (short) (c.evAdd() | c.evEnable() | triggerFlags(trigger));
         int n = 0;
         checkInterest(interest);
-        if (interest.isReadable()) {
-            layout.set(list, n++, fd, c.evfiltRead(), flags, 0, 0, token);
-        }
+        // WRITE before READ: libkqueue, adding a second filter to a descriptor, keeps only the
+        // in/out bits of the first filter's epoll events; READ added first would lose the
+        // EPOLLRDHUP that gives read-closed (EV_EOF) once WRITE is added.
         if (interest.isWritable()) {
             layout.set(list, n++, fd, c.evfiltWrite(), flags, 0, 0, token);
+        }
+        if (interest.isReadable()) {
+            layout.set(list, n++, fd, c.evfiltRead(), flags, 0, 0, token);
         }
         apply(list, n, false);
     }
@@ -121,11 +124,11 @@ public final class KqueueSelector extends Selector {
         int n = 0;
         layout.set(list, n++, fd, c.evfiltRead(), c.evDelete(), 0, 0, 0);
         layout.set(list, n++, fd, c.evfiltWrite(), c.evDelete(), 0, 0, 0);
+        if (interest.isWritable()) { // WRITE before READ, as in implRegister
+            layout.set(list, n++, fd, c.evfiltWrite(), add, 0, 0, token);
+        }
         if (interest.isReadable()) {
             layout.set(list, n++, fd, c.evfiltRead(), add, 0, 0, token);
-        }
-        if (interest.isWritable()) {
-            layout.set(list, n++, fd, c.evfiltWrite(), add, 0, 0, token);
         }
         if (apply(list, n, true) == 2) {
             // Neither filter existed: reregistering what is not registered (ENOENT, as on epoll).
