@@ -106,7 +106,7 @@ class TcpStressTest {
         long limit = fdLimit();
         assertTrue(limit < 0 || limit >= 2 * CONNECTIONS + 200,
                 "the descriptor limit " + limit + " is too low for " + CONNECTIONS + " connections");
-        long before = MioPortSupport.openFdCount();
+        long before = NetSupport.openFdCount();
         Map<Long, Client> clients = new HashMap<>();
         Map<Long, Server> servers = new HashMap<>();
         try (Poll poll = Poll.open(); TcpListener listener = TcpListener.bind(ANY_LOCAL, CONNECTIONS + 24)) {
@@ -120,7 +120,7 @@ class TcpStressTest {
                     c.interest = ONE_INTEREST_AT_A_TIME ? Interest.WRITABLE : Interest.READABLE.add(Interest.WRITABLE);
                     poll.registry().register(s, i, c.interest);
                 }
-                assertTrue(MioPortSupport.openFdCount() >= before + CONNECTIONS);
+                assertTrue(NetSupport.openFdCount() >= before + CONNECTIONS);
                 int clientsDone = 0;
                 int serversClosed = 0;
                 int accepted = 0;
@@ -279,7 +279,7 @@ class TcpStressTest {
         final long total = 64L << 20;
         final long sender = 1;
         final long receiver = 2;
-        long before = MioPortSupport.openFdCount();
+        long before = NetSupport.openFdCount();
         try (Poll poll = Poll.open(); Arena arena = Arena.ofConfined();
                 TcpListener listener = TcpListener.bind(ANY_LOCAL);
                 NetSupport.Pair pair = NetSupport.connectedPair(listener)) {
