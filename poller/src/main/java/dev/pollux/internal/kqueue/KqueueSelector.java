@@ -29,6 +29,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>On libkqueue before 2.4, whose receipts carry no errors, changes are applied one per call
  * instead (detected when the selector opens).
  *
+ * <p>libkqueue (kqueue on Linux) has two limitations that show through. An error on a socket
+ * it reads with {@code getsockopt(SO_ERROR)} to put the errno in the event, which clears it:
+ * the event shows the error, but {@code takeError()} and the next read or write no longer
+ * see it. And for a descriptor with both filters one epoll event becomes two kevents; once the
+ * event list is full, libkqueue (2.7 included) drops the rest of what {@code epoll_wait}
+ * returned, so edge-triggered readiness can be lost when many such descriptors are ready at
+ * once (a descriptor with one filter gives at most one kevent and is not affected). Filters are
+ * added WRITE before READ: libkqueue keeps only the in/out bits of the first filter's epoll
+ * events when it adds the second, and READ first would lose the EPOLLRDHUP that gives
+ * read-closed.
+ *
  * <p>Registration semantics are kqueue's, which raw {@code SourceFd} users see: adding a filter
  * that exists updates it (no EEXIST); reregistering deletes the filters the new interest drops;
  * deregistering a descriptor with no filter reports ENOENT.
