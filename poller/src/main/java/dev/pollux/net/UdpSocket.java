@@ -35,7 +35,8 @@ import java.util.Objects;
  * {@link #write} sends to it and {@link #read} receives (both return 0 when they would block and
  * never -1: UDP has no end of stream). When the peer's port is closed, the kernel reports the
  * ICMP error on a later call, which then throws {@link java.net.PortUnreachableException}
- * (or call {@link #takeError()}). Writing on an unconnected socket throws
+ * (or call {@link #takeError()}; over libkqueue, a poll that reports it as an error event has
+ * consumed it). Writing on an unconnected socket throws
  * {@link NotYetConnectedException}; reading on one receives from anyone, as mio does.
  *
  * <p>Multicast: {@link #joinGroup} / {@link #leaveGroup}, and the options
@@ -313,7 +314,9 @@ public final class UdpSocket extends NetSource implements ByteChannel {
     /**
      * Reads and clears the socket's pending error ({@code SO_ERROR}): {@code null} when there is
      * none; otherwise the exception (not thrown), such as a
-     * {@link java.net.PortUnreachableException} for a datagram the peer's host refused.
+     * {@link java.net.PortUnreachableException} for a datagram the peer's host refused. On the
+     * kqueue backend over libkqueue, an error that a poll reported as an event (with
+     * {@link dev.pollux.Event#isError()}) was read, and so cleared, by libkqueue already.
      */
     public IOException takeError() throws IOException {
         return SocketCalls.takeError(io, "getsockopt(SO_ERROR)");

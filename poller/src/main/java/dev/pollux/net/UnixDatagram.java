@@ -289,7 +289,9 @@ public final class UnixDatagram extends NetSource implements ByteChannel {
 
     /**
      * Reads and clears the socket's pending error ({@code SO_ERROR}): {@code null} when there is
-     * none, otherwise the exception (not thrown).
+     * none, otherwise the exception (not thrown). On the kqueue backend over libkqueue, an error
+     * that a poll reported as an event (with {@link dev.pollux.Event#isError()}) was read, and
+     * so cleared, by libkqueue already.
      */
     public IOException takeError() throws IOException {
         return SocketCalls.takeError(io, "send");

@@ -35,7 +35,7 @@ class TcpConnectOptionsTest {
     void aLocalAddressInUseIsABindExceptionAndLeaksNothing() throws Exception {
         try (TcpListener listener = TcpListener.bind(new InetSocketAddress(LOOPBACK, 0));
              TcpListener taken = TcpListener.bind(new InetSocketAddress(LOOPBACK, 0))) {
-            long before = dev.pollux.MioPortSupport.openFdCount();
+            long before = NetSupport.openFdCount();
             assertThrows(BindException.class,
                     () -> TcpStream.connect(listener.localAddress(), taken.localAddress(), Map.of()));
             NetSupport.assertFdCount(before, "a connect whose bind failed");

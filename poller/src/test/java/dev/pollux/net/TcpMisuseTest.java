@@ -34,12 +34,12 @@ class TcpMisuseTest {
             poll.registry().register(pair.client(), 1, Interest.READABLE);
             pair.client().getOption(StandardSocketOptions.TCP_NODELAY);
         }
-        MioPortSupport.openFdCount();
+        NetSupport.openFdCount();
     }
 
     @Test
     void nullArguments() throws Exception {
-        long before = MioPortSupport.openFdCount();
+        long before = NetSupport.openFdCount();
         assertThrows(NullPointerException.class, () -> TcpStream.connect(null));
         assertThrows(NullPointerException.class, () -> TcpListener.bind(null));
         assertThrows(NullPointerException.class, () -> TcpListener.bind(null, 1));
@@ -63,7 +63,7 @@ class TcpMisuseTest {
 
     @Test
     void unresolvedAddressAndBadPort() throws Exception {
-        long before = MioPortSupport.openFdCount();
+        long before = NetSupport.openFdCount();
         InetSocketAddress unresolved = InetSocketAddress.createUnresolved("localhost", 80);
         assertThrows(IllegalArgumentException.class, () -> TcpStream.connect(unresolved));
         assertThrows(IllegalArgumentException.class, () -> TcpListener.bind(unresolved));
@@ -75,7 +75,7 @@ class TcpMisuseTest {
 
     @Test
     void wrongOptionValuesInBindFailWithoutLeaking() throws Exception {
-        long before = MioPortSupport.openFdCount();
+        long before = NetSupport.openFdCount();
         @SuppressWarnings({"rawtypes", "unchecked"})
         Map<SocketOption<?>, ?> wrongType = (Map) Map.of(StandardSocketOptions.SO_REUSEPORT, 1);
         assertThrows(IllegalArgumentException.class, () -> TcpListener.bind(ANY_LOCAL, 0, wrongType));
@@ -91,7 +91,7 @@ class TcpMisuseTest {
 
     @Test
     void useAfterClose() throws Exception {
-        long before = MioPortSupport.openFdCount();
+        long before = NetSupport.openFdCount();
         try (Poll poll = Poll.open()) {
             TcpListener listener = TcpListener.bind(ANY_LOCAL);
             NetSupport.Pair pair = connectedPair(listener);
@@ -181,7 +181,7 @@ class TcpMisuseTest {
      */
     @Test
     void noDescriptorLeakedByAWholeScenario() throws Exception {
-        long before = MioPortSupport.openFdCount();
+        long before = NetSupport.openFdCount();
         InetSocketAddress refused;
         try (TcpListener gone = TcpListener.bind(ANY_LOCAL)) {
             refused = gone.localAddress();

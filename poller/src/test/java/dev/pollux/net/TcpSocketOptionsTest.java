@@ -84,7 +84,7 @@ class TcpSocketOptionsTest {
 
     @Test
     void streamOptionsRoundTripIpv4() throws Exception {
-        long before = MioPortSupport.openFdCount();
+        long before = NetSupport.openFdCount();
         try (TcpListener listener = TcpListener.bind(ANY_LOCAL); NetSupport.Pair pair = connectedPair(listener)) {
             streamOptions(pair.client(), false);
             streamOptions(pair.server(), false);

@@ -9,8 +9,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.pollux.Event;
 import dev.pollux.Events;
 import dev.pollux.Interest;
+import dev.pollux.KqueueSupport;
 import dev.pollux.MioPortSupport;
 import dev.pollux.Poll;
+import dev.pollux.ffi.kqueue.KqueuePlatform;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -35,6 +37,18 @@ class TcpStressTest {
     /** Longest a loop may go without any event before the test calls it stalled (not a speed bound). */
     private static final Duration STALL = Duration.ofSeconds(10);
 
+    /**
+     * libkqueue (2.7 included) drops events when READ and WRITE are both registered for many
+     * descriptors: one epoll event of a descriptor with both filters expands into two kevents,
+     * and once the caller's event list is full the rest of what epoll_wait returned is thrown
+     * away ({@code linux_kevent_copyout}, "no more available kevent slots") - edge-triggered, so
+     * those edges are lost for good. There the connections keep one interest at a time (the
+     * common "write interest only while output is pending" pattern), which it handles; epoll
+     * and native kqueue keep READABLE|WRITABLE on every socket.
+     */
+    private static final boolean ONE_INTEREST_AT_A_TIME =
+            KqueueSupport.onKqueue() && KqueuePlatform.current() == KqueuePlatform.LIBKQUEUE;
+
     /** The byte at offset {@code k} of connection {@code id}'s stream: not periodic at powers of two. */
     private static byte pattern(long id, long k) {
         long x = (k + id * 0x9E3779B97F4A7C15L) * 0xBF58476D1CE4E5B9L;
@@ -57,6 +71,7 @@ class TcpStressTest {
         boolean connected;
         boolean shutdownSent;
         boolean done;
+        Interest interest;
 
         Client(TcpStream stream, int id) {
             this.stream = stream;
@@ -74,6 +89,7 @@ class TcpStressTest {
         final ByteBuffer buffer = ByteBuffer.allocate(2048);
         boolean eof;
         boolean closed;
+        Interest interest;
 
         Server(TcpStream stream) {
             this.stream = stream;
@@ -90,7 +106,7 @@ class TcpStressTest {
         long limit = fdLimit();
         assertTrue(limit < 0 || limit >= 2 * CONNECTIONS + 200,
                 "the descriptor limit " + limit + " is too low for " + CONNECTIONS + " connections");
-        long before = MioPortSupport.openFdCount();
+        long before = NetSupport.openFdCount();
         Map<Long, Client> clients = new HashMap<>();
         Map<Long, Server> servers = new HashMap<>();
         try (Poll poll = Poll.open(); TcpListener listener = TcpListener.bind(ANY_LOCAL, CONNECTIONS + 24)) {
@@ -101,9 +117,10 @@ class TcpStressTest {
                     TcpStream s = TcpStream.connect(listener.localAddress());
                     Client c = new Client(s, i);
                     clients.put((long) i, c);
-                    poll.registry().register(s, i, Interest.READABLE.add(Interest.WRITABLE));
+                    c.interest = ONE_INTEREST_AT_A_TIME ? Interest.WRITABLE : Interest.READABLE.add(Interest.WRITABLE);
+                    poll.registry().register(s, i, c.interest);
                 }
-                assertTrue(MioPortSupport.openFdCount() >= before + CONNECTIONS);
+                assertTrue(NetSupport.openFdCount() >= before + CONNECTIONS);
                 int clientsDone = 0;
                 int serversClosed = 0;
                 int accepted = 0;
@@ -119,21 +136,41 @@ class TcpStressTest {
                             TcpStream s;
                             while ((s = listener.accept()) != null) {
                                 long t = SERVER_BASE + accepted++;
-                                servers.put(t, new Server(s));
-                                poll.registry().register(s, t, Interest.READABLE.add(Interest.WRITABLE));
+                                Server server = new Server(s);
+                                servers.put(t, server);
+                                server.interest = ONE_INTEREST_AT_A_TIME ? Interest.READABLE : Interest.READABLE.add(Interest.WRITABLE);
+                                poll.registry().register(s, t, server.interest);
                             }
                         } else if (token >= SERVER_BASE) {
                             Server server = servers.get(token);
-                            if (server != null && !server.closed && driveServer(server)) {
-                                serversClosed++;
+                            if (server != null && !server.closed) {
+                                if (driveServer(server)) {
+                                    serversClosed++;
+                                } else if (ONE_INTEREST_AT_A_TIME) {
+                                    // Writable only while echo bytes wait, readable otherwise.
+                                    Interest want = server.buffer.position() > 0 ? Interest.WRITABLE : Interest.READABLE;
+                                    if (want != server.interest) {
+                                        server.interest = want;
+                                        poll.registry().reregister(server.stream, token, want);
+                                    }
+                                }
                             }
                         } else {
                             Client client = clients.get(token);
                             if (client == null) {
                                 fail("unknown token " + token);
                             }
-                            if (!client.done && driveClient(client, (int) token, e)) {
-                                clientsDone++;
+                            if (!client.done) {
+                                if (driveClient(client, (int) token, e)) {
+                                    clientsDone++;
+                                } else if (ONE_INTEREST_AT_A_TIME && client.connected) {
+                                    // Writable until everything is sent (connecting included), then readable.
+                                    Interest want = client.out.hasRemaining() ? Interest.WRITABLE : Interest.READABLE;
+                                    if (want != client.interest) {
+                                        client.interest = want;
+                                        poll.registry().reregister(client.stream, token, want);
+                                    }
+                                }
                             }
                         }
                     }
@@ -242,7 +279,7 @@ class TcpStressTest {
         final long total = 64L << 20;
         final long sender = 1;
         final long receiver = 2;
-        long before = MioPortSupport.openFdCount();
+        long before = NetSupport.openFdCount();
         try (Poll poll = Poll.open(); Arena arena = Arena.ofConfined();
                 TcpListener listener = TcpListener.bind(ANY_LOCAL);
                 NetSupport.Pair pair = NetSupport.connectedPair(listener)) {

@@ -263,8 +263,18 @@ class TcpTest {
                     }
                 }
                 assertTrue(errorOrClosed, "a reset shows as error or read-closed: " + seen);
-                OsException e = assertThrows(OsException.class, () -> server.read(ByteBuffer.allocate(16)));
-                assertEquals("ECONNRESET", e.codeName());
+                if (NetSupport.ON_LIBKQUEUE) {
+                    // libkqueue read (and so cleared) SO_ERROR to put ECONNRESET in the event:
+                    // the event shows the error, the read finds only the end of stream.
+                    boolean error = false;
+                    for (int i = 0; i < events.size(); i++) {
+                        error |= events.token(i) == SERVER && events.isError(i);
+                    }
+                    assertTrue(error, "libkqueue reports the reset as an error: " + seen);
+                } else {
+                    OsException e = assertThrows(OsException.class, () -> server.read(ByteBuffer.allocate(16)));
+                    assertEquals("ECONNRESET", e.codeName());
+                }
                 assertEquals(-1, server.read(ByteBuffer.allocate(16)), "after the reset: end of stream");
             }
         }
@@ -295,6 +305,13 @@ class TcpTest {
                 Event e = events.get(0);
                 assertTrue(e.isWritable() || e.isError(), e::toString);
                 assertTrue(e.isWriteClosed(), e::toString);
+                if (NetSupport.ON_LIBKQUEUE) {
+                    // libkqueue read (and so cleared) SO_ERROR to put ECONNREFUSED in the event.
+                    assertTrue(e.isError(), e::toString);
+                    assertNull(stream.takeError(), "libkqueue consumed the error");
+                    assertThrows(java.nio.channels.NotYetConnectedException.class, stream::peerAddress);
+                    return;
+                }
                 IOException error = stream.takeError();
                 ConnectException refused = assertInstanceOf(ConnectException.class, error);
                 assertEquals("ECONNREFUSED", assertInstanceOf(OsException.class, refused.getCause()).codeName());

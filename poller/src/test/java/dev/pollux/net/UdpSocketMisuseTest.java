@@ -143,7 +143,7 @@ class UdpSocketMisuseTest {
         try (UdpSocket warmUp = UdpSocket.bind(anyV4()); UdpSocket taken = UdpSocket.bind(anyV4())) {
             warmUp.send(ByteBuffer.wrap(DATA1), taken.localAddress());
             taken.receive(ByteBuffer.allocate(32));
-            long before = MioPortSupport.openFdCount();
+            long before = NetSupport.openFdCount();
             Map<SocketOption<?>, ?> bad = Map.of(StandardSocketOptions.SO_BROADCAST, "yes");
             for (int i = 0; i < 50; i++) {
                 try (Poll poll = Poll.open(); UdpSocket s = UdpSocket.bind(anyV4())) {

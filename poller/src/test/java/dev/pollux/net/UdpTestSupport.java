@@ -40,7 +40,7 @@ final class UdpTestSupport {
      * leaked one (which stays open) does.
      */
     static void assertNoFdLeak(long before, String what) throws IOException {
-        long now = MioPortSupport.openFdCount();
+        long now = NetSupport.openFdCount();
         for (int i = 0; i < 20 && now != before; i++) {
             try {
                 Thread.sleep(Duration.ofMillis(50));
@@ -48,7 +48,7 @@ final class UdpTestSupport {
                 Thread.currentThread().interrupt();
                 throw new AssertionError(e);
             }
-            now = MioPortSupport.openFdCount();
+            now = NetSupport.openFdCount();
         }
         org.junit.jupiter.api.Assertions.assertEquals(before, now, what + ": open descriptors before vs after");
     }

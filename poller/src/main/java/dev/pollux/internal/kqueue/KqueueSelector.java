@@ -29,6 +29,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>On libkqueue before 2.4, whose receipts carry no errors, changes are applied one per call
  * instead (detected when the selector opens).
  *
+ * <p>libkqueue (kqueue on Linux) has two limitations that show through. An error on a socket
+ * it reads with {@code getsockopt(SO_ERROR)} to put the errno in the event, which clears it:
+ * the event shows the error, but {@code takeError()} and the next read or write no longer
+ * see it. And for a descriptor with both filters one epoll event becomes two kevents; once the
+ * event list is full, libkqueue (2.7 included) drops the rest of what {@code epoll_wait}
+ * returned, so edge-triggered readiness can be lost when many such descriptors are ready at
+ * once (a descriptor with one filter gives at most one kevent and is not affected). Filters are
+ * added WRITE before READ: libkqueue keeps only the in/out bits of the first filter's epoll
+ * events when it adds the second, and READ first would lose the EPOLLRDHUP that gives
+ * read-closed.
+ *
  * <p>Registration semantics are kqueue's, which raw {@code SourceFd} users see: adding a filter
  * that exists updates it (no EEXIST); reregistering deletes the filters the new interest drops;
  * deregistering a descriptor with no filter reports ENOENT.
@@ -99,11 +110,14 @@ public final class KqueueSelector extends Selector {
         short flags = (short) (c.evAdd() | c.evEnable() | triggerFlags(trigger));
         int n = 0;
         checkInterest(interest);
-        if (interest.isReadable()) {
-            layout.set(list, n++, fd, c.evfiltRead(), flags, 0, 0, token);
-        }
+        // WRITE before READ: libkqueue, adding a second filter to a descriptor, keeps only the
+        // in/out bits of the first filter's epoll events; READ added first would lose the
+        // EPOLLRDHUP that gives read-closed (EV_EOF) once WRITE is added.
         if (interest.isWritable()) {
             layout.set(list, n++, fd, c.evfiltWrite(), flags, 0, 0, token);
+        }
+        if (interest.isReadable()) {
+            layout.set(list, n++, fd, c.evfiltRead(), flags, 0, 0, token);
         }
         apply(list, n, false);
     }
@@ -121,11 +135,11 @@ public final class KqueueSelector extends Selector {
         int n = 0;
         layout.set(list, n++, fd, c.evfiltRead(), c.evDelete(), 0, 0, 0);
         layout.set(list, n++, fd, c.evfiltWrite(), c.evDelete(), 0, 0, 0);
+        if (interest.isWritable()) { // WRITE before READ, as in implRegister
+            layout.set(list, n++, fd, c.evfiltWrite(), add, 0, 0, token);
+        }
         if (interest.isReadable()) {
             layout.set(list, n++, fd, c.evfiltRead(), add, 0, 0, token);
-        }
-        if (interest.isWritable()) {
-            layout.set(list, n++, fd, c.evfiltWrite(), add, 0, 0, token);
         }
         if (apply(list, n, true) == 2) {
             // Neither filter existed: reregistering what is not registered (ENOENT, as on epoll).
