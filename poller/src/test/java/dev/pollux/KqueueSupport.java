@@ -25,6 +25,41 @@ public final class KqueueSupport {
         return Backend.selected() == Backend.KQUEUE;
     }
 
+    /** Whether tests run on the kqueue backend over libkqueue (Linux), not a BSD kernel's kqueue. */
+    public static boolean onLibkqueue() {
+        return onKqueue() && KqueuePlatform.current() == KqueuePlatform.LIBKQUEUE;
+    }
+
+    /** The system call a failed registration of a raw descriptor reports. */
+    public static String registrationCall() {
+        return onKqueue() ? "kevent" : "epoll_ctl";
+    }
+
+    /**
+     * The error registering a closed or never-opened descriptor gives: EBADF, except on libkqueue
+     * (2.3.1 to 2.7 at least), which reports it as EFAULT.
+     */
+    public static String badDescriptorError() {
+        return onLibkqueue() ? "EFAULT" : "EBADF";
+    }
+
+    /**
+     * Descriptors one open Poll holds: an epoll descriptor; on libkqueue an epoll descriptor and
+     * the two ends of the pipe whose write end is the kqueue descriptor (libkqueue watches the
+     * read end to notice the close); a kernel kqueue's one descriptor elsewhere.
+     */
+    public static int descriptorsPerPoll() {
+        return onLibkqueue() ? 3 : 1;
+    }
+
+    /**
+     * Descriptors one Waker holds: an eventfd on epoll; on libkqueue the eventfd behind its
+     * {@code EVFILT_USER} event; none on a kernel kqueue.
+     */
+    public static int descriptorsPerWaker() {
+        return onKqueue() && !onLibkqueue() ? 0 : 1;
+    }
+
     /**
      * The loaded libkqueue's version ({@code 0xMMmmpprr}), or -1 when it is older than 2.6 (which
      * added the version query) or this is not libkqueue.
