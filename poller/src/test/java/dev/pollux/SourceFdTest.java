@@ -32,6 +32,7 @@ class SourceFdTest {
     }
 
     private int eventFd() {
+        KqueueSupport.assumeLibkqueueWithoutPre24Bugs(KqueueSupport.EVENTFD_BUG);
         int fd = EventFd.create(0, EventFd.NONBLOCK | EventFd.CLOEXEC);
         assertTrue(fd >= 0, "eventfd failed: " + Errno.name(-fd));
         toClose.add(fd);
@@ -39,6 +40,7 @@ class SourceFdTest {
     }
 
     private int timerFd() {
+        KqueueSupport.assumeLibkqueueWithoutPre24Bugs(KqueueSupport.EVENTFD_BUG);
         int fd = TimerFd.create(TimerFd.CLOCK_MONOTONIC, TimerFd.NONBLOCK | TimerFd.CLOEXEC);
         assertTrue(fd >= 0, "timerfd_create failed: " + Errno.name(-fd));
         toClose.add(fd);
