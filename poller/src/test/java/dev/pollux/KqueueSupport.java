@@ -26,6 +26,15 @@ public final class KqueueSupport {
             + " no file type; fixed in 2.4.0, libkqueue issue #97)";
 
     /**
+     * libkqueue 2.3.1 crashes the process (SIGSEGV, a call through a null pointer inside a
+     * waiting {@code kevent}) when other threads change registrations while one thread waits.
+     * 2.7.0 passes the test; 2.4.0's changelog lists fixes to knote freeing and locking.
+     */
+    public static final String CONCURRENT_CHANGES_CRASH = "changing registrations from other threads while one"
+            + " thread waits in kevent crashes the JVM (SIGSEGV in libkqueue's kevent; not seen with 2.7.0, 2.4.0 fixed"
+            + " knote-freeing and locking races)";
+
+    /**
      * libkqueue before 2.4 adds each filter to epoll on its own, so READ and WRITE for one
      * descriptor collide (epoll's EEXIST, reported as EFAULT).
      */
