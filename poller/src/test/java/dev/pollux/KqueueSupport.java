@@ -15,14 +15,73 @@ import java.io.UncheckedIOException;
  * 2.3.1 in CI), fixed upstream in 2.4.0.
  */
 public final class KqueueSupport {
-    /** libkqueue 2.4.0, where the bugs the skips are about were fixed. */
+    /** libkqueue 2.4.0, the first release the skips do not apply to. */
     private static final long FIXED_IN = 0x02040000L;
+
+    /**
+     * libkqueue before 2.4 cannot register an eventfd or a timerfd: it classifies descriptors by
+     * fstat's file type, which these have none of, and every failed knote comes back as EFAULT.
+     */
+    public static final String EVENTFD_BUG = "eventfd and timerfd descriptors cannot be registered (EFAULT: fstat shows"
+            + " no file type; fixed in 2.4.0, libkqueue issue #97)";
+
+    /**
+     * libkqueue 2.3.1 crashes the process (SIGSEGV, a call through a null pointer inside a
+     * waiting {@code kevent}) when other threads change registrations while one thread waits.
+     * 2.7.0 passes the test; 2.4.0's changelog lists fixes to knote freeing and locking.
+     */
+    public static final String CONCURRENT_CHANGES_CRASH = "changing registrations from other threads while one"
+            + " thread waits in kevent crashes the JVM (SIGSEGV in libkqueue's kevent; not seen with 2.7.0, 2.4.0 fixed"
+            + " knote-freeing and locking races)";
+
+    /**
+     * libkqueue before 2.4 adds each filter to epoll on its own, so READ and WRITE for one
+     * descriptor collide (epoll's EEXIST, reported as EFAULT).
+     */
+    public static final String READ_WRITE_BUG = "READ and WRITE for one descriptor fail with EFAULT (each filter is added"
+            + " to epoll separately; fixed in 2.4.0, libkqueue issues #29 and #59)";
 
     private KqueueSupport() {}
 
     /** Whether tests run on the kqueue backend. */
     public static boolean onKqueue() {
         return Backend.selected() == Backend.KQUEUE;
+    }
+
+    /** Whether tests run on the kqueue backend over libkqueue (Linux), not a BSD kernel's kqueue. */
+    public static boolean onLibkqueue() {
+        return onKqueue() && KqueuePlatform.current() == KqueuePlatform.LIBKQUEUE;
+    }
+
+    /** The system call a failed registration of a raw descriptor reports. */
+    public static String registrationCall() {
+        return onKqueue() ? "kevent" : "epoll_ctl";
+    }
+
+    /**
+     * The error registering a closed or never-opened descriptor gives: EBADF, except on libkqueue
+     * (2.3.1 to 2.7 at least), which reports it as EFAULT.
+     */
+    public static String badDescriptorError() {
+        return onLibkqueue() ? "EFAULT" : "EBADF";
+    }
+
+    /**
+     * Descriptors one open Poll holds, as {@code TestSupport.openFdCount} counts them: an epoll
+     * descriptor; on libkqueue the two ends of the pipe whose write end is the kqueue descriptor
+     * (libkqueue watches the read end to notice the close; its epoll descriptor is not counted);
+     * a kernel kqueue's one descriptor elsewhere.
+     */
+    public static int descriptorsPerPoll() {
+        return onLibkqueue() ? 2 : 1;
+    }
+
+    /**
+     * Descriptors one Waker holds: an eventfd on epoll; on libkqueue the eventfd behind its
+     * {@code EVFILT_USER} event; none on a kernel kqueue.
+     */
+    public static int descriptorsPerWaker() {
+        return onKqueue() && !onLibkqueue() ? 0 : 1;
     }
 
     /**
@@ -46,8 +105,7 @@ public final class KqueueSupport {
         }
         long version = libkqueueVersion();
         boolean old = version >= 0 ? version < FIXED_IN : hasReadWriteEfaultBug();
-        assumeTrue(!old, "libkqueue older than 2.4 (" + describe(version) + "): " + bug
-                + "; fixed in libkqueue 2.4.0");
+        assumeTrue(!old, "libkqueue older than 2.4 (" + describe(version) + "): " + bug);
     }
 
     private static String describe(long version) {

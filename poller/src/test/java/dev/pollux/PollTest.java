@@ -143,8 +143,9 @@ class PollTest {
             poll.poll(events, Duration.ZERO);
             poll.close();
         }
-        long after = MioPortSupport.openFdCount();
         // Small slack for descriptors the JVM itself may open meanwhile; a leak would be ~2000.
+        // (libkqueue releases a closed kqueue's descriptors asynchronously: wait for it.)
+        long after = TestSupport.settledFdCount();
         assertTrue(after <= before + 10, "descriptors before: " + before + ", after: " + after);
     }
 
@@ -158,7 +159,7 @@ class PollTest {
             waker.wake();
             poll.close();
         }
-        long after = MioPortSupport.openFdCount();
+        long after = TestSupport.settledFdCount();
         assertTrue(after <= before + 10, "descriptors before: " + before + ", after: " + after);
     }
 
@@ -201,6 +202,7 @@ class PollTest {
      */
     @Test
     void registryBehindSharedReference() throws Exception {
+        KqueueSupport.assumeLibkqueueWithoutPre24Bugs(KqueueSupport.READ_WRITE_BUG);
         try (Poll poll = Poll.open(); Pipe a = Pipe.open(); Pipe b = Pipe.open()) {
             Registry registry = poll.registry();
             Events events = Events.withCapacity(128);
@@ -280,6 +282,7 @@ class PollTest {
      */
     @Test
     void registryOperationsFromManyThreadsWhilePolling() throws Exception {
+        KqueueSupport.assumeLibkqueueWithoutPre24Bugs(KqueueSupport.CONCURRENT_CHANGES_CRASH);
         int threads = 8;
         int rounds = 300;
         long senderTokenBase = 1000;
@@ -408,8 +411,16 @@ class PollTest {
             assertTrue(ise.getMessage().contains("already registered"), ise.getMessage());
 
             registry.register(efd.source(), 0, Interest.READABLE);
-            OsException os = assertThrows(OsException.class, () -> registry.register(efd.source(), 1, Interest.READABLE));
-            assertEquals("EEXIST", os.codeName());
+            if (KqueueSupport.onKqueue()) {
+                // kqueue: adding a filter that exists updates it, here its token.
+                registry.register(efd.source(), 1, Interest.READABLE);
+                efd.signal();
+                List<String> seen = expectEvents(poll, Events.withCapacity(8), expect(1, READABLE));
+                assertFalse(seen.stream().anyMatch(s -> s.startsWith("Event[token=0,")), seen::toString);
+            } else {
+                OsException os = assertThrows(OsException.class, () -> registry.register(efd.source(), 1, Interest.READABLE));
+                assertEquals("EEXIST", os.codeName());
+            }
         }
     }
 
@@ -467,7 +478,7 @@ class PollTest {
             assertTrue(ise.getMessage().contains("not registered"), ise.getMessage());
             OsException os = assertThrows(OsException.class, () -> poll.registry().deregister(efd.source()));
             assertEquals("ENOENT", os.codeName());
-            assertEquals("epoll_ctl", os.call());
+            assertEquals(KqueueSupport.registrationCall(), os.call());
         }
     }
 
@@ -574,7 +585,7 @@ class PollTest {
         try (Poll poll = Poll.open()) {
             assertSame(poll.registry(), poll.registry());
             assertInstanceOf(Backend.class, poll.backend());
-            assertEquals(Backend.EPOLL, poll.backend());
+            assertEquals(KqueueSupport.onKqueue() ? Backend.KQUEUE : Backend.EPOLL, poll.backend());
             assertThrows(NullPointerException.class, () -> poll.poll(null, Duration.ZERO));
             assertThrows(IllegalArgumentException.class, () -> poll.poll(Events.withCapacity(1), Duration.ofMillis(-1)));
         }

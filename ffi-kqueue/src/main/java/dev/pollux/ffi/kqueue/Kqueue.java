@@ -173,7 +173,12 @@ public final class Kqueue {
             MemorySegment list = arena.allocate(layout.size(), layout.alignment());
             layout.set(list, 0, 1, c.evfiltUser(), (short) (c.evAdd() | c.evReceipt()), 0, 0, 0);
             int n = apply(kq, list, 1, list);
-            return n == 1 && (layout.flags(list, 0) & c.evError()) != 0 && layout.data(list, 0) == 0;
+            boolean reported = n == 1 && (layout.flags(list, 0) & c.evError()) != 0 && layout.data(list, 0) == 0;
+            // Deleted before the close: libkqueue backs the event with an eventfd, which it would
+            // otherwise release only when it gets round to freeing the closed queue.
+            layout.set(list, 0, 1, c.evfiltUser(), c.evDelete(), 0, 0, 0);
+            change(kq, list, 1);
+            return reported;
         } finally {
             closeQuietly(kq);
         }

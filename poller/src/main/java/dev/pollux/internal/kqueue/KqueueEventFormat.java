@@ -9,7 +9,8 @@ import java.lang.foreign.MemorySegment;
 /**
  * Decodes {@code struct kevent} the way mio does: one event per filter (a source ready both ways
  * gives two events with its token), EV_EOF as the closed side of that filter, an error when
- * EV_ERROR is set or EV_EOF comes with an errno in fflags.
+ * EV_ERROR is set or EV_EOF comes with an errno in fflags. A WRITE event with fflags but no
+ * EV_EOF (libkqueue before 2.5.1 reporting EPOLLERR) is write-closed and an error.
  */
 final class KqueueEventFormat implements EventFormat {
     private final KeventLayout layout;
@@ -50,6 +51,11 @@ final class KqueueEventFormat implements EventFormat {
             r |= Readiness.WRITABLE;
             if (eof) {
                 r |= Readiness.WRITE_CLOSED;
+            } else if (layout.fflags(buffer, index) != 0) {
+                // libkqueue before 2.5.1 turns epoll's EPOLLERR on a WRITE filter (a pipe whose
+                // reader is gone, a failed socket) into fflags (EIO, or SO_ERROR) without EV_EOF.
+                // Pollux registers with fflags 0, so a kernel kqueue sets them only with EV_EOF.
+                r |= Readiness.WRITE_CLOSED | Readiness.ERROR;
             }
         }
         if ((flags & c.evError()) != 0 || (eof && layout.fflags(buffer, index) != 0)) {

@@ -56,6 +56,8 @@ public final class KqueueSelector extends Selector {
     /** False on libkqueue before 2.4: then changes go one per call and errors come as errno. */
     private final boolean receiptsWork;
     private final AtomicLong nextWakerIdent = new AtomicLong(1);
+    /** Set when {@link #implClose} starts: from then on {@link #kq} must not be used. */
+    private volatile boolean queueClosed;
     private final ThreadLocal<MemorySegment> changes;
 
     private KqueueSelector(Kqueue kqueue, int kq, boolean receiptsWork) {
@@ -260,6 +262,7 @@ public final class KqueueSelector extends Selector {
 
     @Override
     protected void implClose() throws IOException {
+        queueClosed = true;
         Check.check("close", Os.current().close(kq));
     }
 
@@ -300,7 +303,10 @@ public final class KqueueSelector extends Selector {
 
         @Override
         public void close() throws IOException {
-            if (guard.close() && !isClosed()) {
+            // Also while the selector closes (it closes its wakers before the queue): libkqueue
+            // frees an EVFILT_USER's eventfd at once on EV_DELETE, but a closed queue's only
+            // asynchronously, and now and then not at all.
+            if (guard.close() && !queueClosed) {
                 MemorySegment list = changes.get();
                 layout.set(list, 0, ident, c.evfiltUser(), c.evDelete(), 0, 0, 0);
                 Check.check("kevent", kqueue.change(kq, list, 1));
