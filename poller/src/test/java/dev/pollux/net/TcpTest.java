@@ -25,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.pollux.Event;
 import dev.pollux.Events;
 import dev.pollux.Interest;
+import dev.pollux.KqueueSupport;
 import dev.pollux.MioPortSupport;
 import dev.pollux.OsException;
 import dev.pollux.Poll;
@@ -80,6 +81,7 @@ class TcpTest {
      */
     @Test
     void connect() throws Exception {
+        KqueueSupport.assumeLibkqueueWithoutPre24Bugs(KqueueSupport.READ_WRITE_BUG);
         try (Poll poll = Poll.open(); TcpListener listener = TcpListener.bind(ANY_LOCAL);
                 TcpStream client = TcpStream.connect(listener.localAddress())) {
             Events events = Events.withCapacity(16);
@@ -196,6 +198,7 @@ class TcpTest {
     /** mio: connect_then_close. A client that closes at once is still accepted; the server reads end of stream. */
     @Test
     void connectThenClose() throws Exception {
+        KqueueSupport.assumeLibkqueueWithoutPre24Bugs(KqueueSupport.READ_WRITE_BUG);
         try (Poll poll = Poll.open(); TcpListener listener = TcpListener.bind(ANY_LOCAL)) {
             Events events = Events.withCapacity(16);
             poll.registry().register(listener, LISTENER, Interest.READABLE);
@@ -324,6 +327,7 @@ class TcpTest {
     /** mio: write_error. Writing to a connection the peer closed ends in an error, never SIGPIPE. */
     @Test
     void writeError() throws Exception {
+        KqueueSupport.assumeLibkqueueWithoutPre24Bugs(KqueueSupport.READ_WRITE_BUG);
         try (Poll poll = Poll.open(); TcpListener listener = TcpListener.bind(ANY_LOCAL);
                 TcpStream client = TcpStream.connect(listener.localAddress())) {
             Events events = Events.withCapacity(16);
@@ -358,6 +362,7 @@ class TcpTest {
      */
     @Test
     void writeShutdown() throws Exception {
+        KqueueSupport.assumeLibkqueueWithoutPre24Bugs(KqueueSupport.READ_WRITE_BUG);
         try (Poll poll = Poll.open(); TcpListener listener = TcpListener.bind(ANY_LOCAL);
                 NetSupport.Pair pair = connectedPair(listener)) {
             Events events = Events.withCapacity(16);
@@ -523,6 +528,7 @@ class TcpTest {
     /** mio regression issue_776: a connected stream with nothing to read returns 0, not an error. */
     @Test
     void issue776ReadOnFreshConnectionWouldBlock() throws Exception {
+        KqueueSupport.assumeLibkqueueWithoutPre24Bugs(KqueueSupport.READ_WRITE_BUG);
         try (Poll poll = Poll.open(); TcpListener listener = TcpListener.bind(ANY_LOCAL);
                 TcpStream client = TcpStream.connect(listener.localAddress())) {
             Events events = Events.withCapacity(16);

@@ -20,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pollux.Events;
 import dev.pollux.Interest;
+import dev.pollux.KqueueSupport;
 import dev.pollux.OsException;
 import dev.pollux.Poll;
 import java.io.IOException;
@@ -57,6 +58,7 @@ class UnixDatagramTest {
     /** mio: unix_datagram_smoke_unconnected. */
     @Test
     void smokeUnconnected() throws Exception {
+        KqueueSupport.assumeLibkqueueWithoutPre24Bugs(KqueueSupport.READ_WRITE_BUG);
         Path path1 = dir.resolve("unconnected1");
         Path path2 = dir.resolve("unconnected2");
         try (Poll poll = Poll.open();
@@ -96,6 +98,7 @@ class UnixDatagramTest {
     /** mio: unix_datagram_smoke_connected. */
     @Test
     void smokeConnected() throws Exception {
+        KqueueSupport.assumeLibkqueueWithoutPre24Bugs(KqueueSupport.READ_WRITE_BUG);
         Path path1 = dir.resolve("connected1");
         Path path2 = dir.resolve("connected2");
         try (Poll poll = Poll.open();
@@ -147,6 +150,7 @@ class UnixDatagramTest {
     /** mio: unix_datagram_pair. */
     @Test
     void pair() throws Exception {
+        KqueueSupport.assumeLibkqueueWithoutPre24Bugs(KqueueSupport.READ_WRITE_BUG);
         try (Poll poll = Poll.open(); UnixDatagram.Pair pair = UnixDatagram.pair()) {
             Events events = Events.withCapacity(16);
             UnixDatagram d1 = pair.first();
@@ -176,6 +180,7 @@ class UnixDatagramTest {
     /** mio: unix_datagram_shutdown. Read-closed, then write-closed events; sends fail with EPIPE. */
     @Test
     void shutdown() throws Exception {
+        KqueueSupport.assumeLibkqueueWithoutPre24Bugs(KqueueSupport.READ_WRITE_BUG);
         Path path1 = dir.resolve("shutdown1");
         Path path2 = dir.resolve("shutdown2");
         try (Poll poll = Poll.open();
@@ -206,6 +211,7 @@ class UnixDatagramTest {
     /** shutdown() shuts both halves at once. */
     @Test
     void shutdownBoth() throws Exception {
+        KqueueSupport.assumeLibkqueueWithoutPre24Bugs(KqueueSupport.READ_WRITE_BUG);
         try (Poll poll = Poll.open(); UnixDatagram.Pair pair = UnixDatagram.pair()) {
             Events events = Events.withCapacity(16);
             poll.registry().register(pair.first(), TOKEN_1, READ_WRITE);
@@ -242,6 +248,7 @@ class UnixDatagramTest {
     /** mio: unix_datagram_deregister; no event after deregister, even with a datagram waiting. */
     @Test
     void deregister() throws Exception {
+        KqueueSupport.assumeLibkqueueWithoutPre24Bugs(KqueueSupport.READ_WRITE_BUG);
         Path path1 = dir.resolve("deregister1");
         try (Poll poll = Poll.open();
                 UnixDatagram d1 = UnixDatagram.bind(path1);

@@ -19,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pollux.Events;
 import dev.pollux.Interest;
+import dev.pollux.KqueueSupport;
 import dev.pollux.OsException;
 import dev.pollux.Poll;
 import java.io.IOException;
@@ -81,6 +82,7 @@ class UnixListenerTest {
     /** mio: unix_listener_smoke, binding through each address type. */
     @Test
     void smoke() throws Exception {
+        KqueueSupport.assumeLibkqueueWithoutPre24Bugs(KqueueSupport.READ_WRITE_BUG);
         smokeTest(UnixListener::bind, dir.resolve("by-path"));
         smokeTest(p -> UnixListener.bind(UnixAddress.of(p)), dir.resolve("by-address"));
         smokeTest(p -> UnixListener.bind(UnixDomainSocketAddress.of(p)), dir.resolve("by-jdk-address"));
@@ -114,6 +116,7 @@ class UnixListenerTest {
     /** mio: unix_listener_local_addr. The accepted stream's local address is the path; its peer is unnamed. */
     @Test
     void localAddress() throws Exception {
+        KqueueSupport.assumeLibkqueueWithoutPre24Bugs(KqueueSupport.READ_WRITE_BUG);
         Path path = dir.resolve("local-addr");
         try (Poll poll = Poll.open(); UnixListener listener = UnixListener.bind(path)) {
             Events events = Events.withCapacity(16);
@@ -187,6 +190,7 @@ class UnixListenerTest {
     /** mio: unix_listener_abstract_namespace. */
     @Test
     void abstractNamespace() throws Exception {
+        KqueueSupport.assumeLibkqueueWithoutPre24Bugs(KqueueSupport.READ_WRITE_BUG);
         UnixAddress name = UnixAddress.ofAbstract(UnixTestSupport.uniqueAbstractName("listener"));
         try (Poll poll = Poll.open(); UnixListener listener = UnixListener.bind(name)) {
             Events events = Events.withCapacity(16);

@@ -24,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pollux.Events;
 import dev.pollux.Interest;
+import dev.pollux.KqueueSupport;
 import dev.pollux.OsException;
 import dev.pollux.Poll;
 import dev.pollux.Trigger;
@@ -130,6 +131,7 @@ class UnixStreamTest {
     /** mio: smoke_test, through connect(Path). */
     @Test
     void smoke() throws Exception {
+        KqueueSupport.assumeLibkqueueWithoutPre24Bugs(KqueueSupport.READ_WRITE_BUG);
         try (EchoServer server = new EchoServer(path("smoke"))) {
             smokeTest(UnixStream.connect(server.path), server);
         }
@@ -138,6 +140,7 @@ class UnixStreamTest {
     /** mio: unix_stream_connect_addr, and connecting by every address type. */
     @Test
     void smokeThroughEveryAddressType() throws Exception {
+        KqueueSupport.assumeLibkqueueWithoutPre24Bugs(KqueueSupport.READ_WRITE_BUG);
         try (EchoServer server = new EchoServer(path("by-address"))) {
             smokeTest(UnixStream.connect(UnixAddress.of(server.path)), server);
         }
@@ -203,6 +206,7 @@ class UnixStreamTest {
     /** mio: unix_stream_connect. Writable once connected; readable (end of stream) once the peer closes. */
     @Test
     void connectThenPeerClose() throws Exception {
+        KqueueSupport.assumeLibkqueueWithoutPre24Bugs(KqueueSupport.READ_WRITE_BUG);
         Path path = path("connect");
         try (Poll poll = Poll.open();
                 ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -232,6 +236,7 @@ class UnixStreamTest {
     /** mio: unix_stream_pair. */
     @Test
     void pair() throws Exception {
+        KqueueSupport.assumeLibkqueueWithoutPre24Bugs(KqueueSupport.READ_WRITE_BUG);
         try (Poll poll = Poll.open(); UnixStream.Pair pair = UnixStream.pair()) {
             Events events = Events.withCapacity(16);
             UnixStream s1 = pair.first();
@@ -284,6 +289,7 @@ class UnixStreamTest {
     /** mio: unix_stream_shutdown_read. Read-closed event; Linux still reads what had arrived, then -1. */
     @Test
     void shutdownRead() throws Exception {
+        KqueueSupport.assumeLibkqueueWithoutPre24Bugs(KqueueSupport.READ_WRITE_BUG);
         try (Poll poll = Poll.open(); EchoServer server = new EchoServer(path("shutdown-read"))) {
             Events events = Events.withCapacity(16);
             UnixStream stream = UnixStream.connect(server.path);
@@ -305,6 +311,7 @@ class UnixStreamTest {
     /** mio: unix_stream_shutdown_write. Writes fail with EPIPE; reading still works. */
     @Test
     void shutdownWrite() throws Exception {
+        KqueueSupport.assumeLibkqueueWithoutPre24Bugs(KqueueSupport.READ_WRITE_BUG);
         try (Poll poll = Poll.open(); EchoServer server = new EchoServer(path("shutdown-write"))) {
             Events events = Events.withCapacity(16);
             UnixStream stream = UnixStream.connect(server.path);
@@ -330,6 +337,7 @@ class UnixStreamTest {
     /** mio: unix_stream_shutdown_both. Write-closed event; writes fail with EPIPE. */
     @Test
     void shutdownBoth() throws Exception {
+        KqueueSupport.assumeLibkqueueWithoutPre24Bugs(KqueueSupport.READ_WRITE_BUG);
         try (Poll poll = Poll.open(); EchoServer server = new EchoServer(path("shutdown-both"))) {
             Events events = Events.withCapacity(16);
             UnixStream stream = UnixStream.connect(server.path);
@@ -351,6 +359,7 @@ class UnixStreamTest {
     /** mio: unix_stream_shutdown_listener_write. The peer shutting down its writing half gives read-closed. */
     @Test
     void peerShutdownWriteGivesReadClosed() throws Exception {
+        KqueueSupport.assumeLibkqueueWithoutPre24Bugs(KqueueSupport.READ_WRITE_BUG);
         Path path = path("listener-write");
         try (Poll poll = Poll.open();
                 ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -409,6 +418,7 @@ class UnixStreamTest {
     /** mio: unix_stream_deregister. No event after deregister returns, even with data waiting. */
     @Test
     void deregister() throws Exception {
+        KqueueSupport.assumeLibkqueueWithoutPre24Bugs(KqueueSupport.READ_WRITE_BUG);
         try (Poll poll = Poll.open(); UnixStream.Pair pair = UnixStream.pair()) {
             Events events = Events.withCapacity(16);
             poll.registry().register(pair.first(), TOKEN_1, READ_WRITE);
@@ -424,6 +434,7 @@ class UnixStreamTest {
     /** Closing a registered stream deregisters it: no event for its token after close. */
     @Test
     void noEventAfterClose() throws Exception {
+        KqueueSupport.assumeLibkqueueWithoutPre24Bugs(KqueueSupport.READ_WRITE_BUG);
         try (Poll poll = Poll.open(); UnixStream.Pair pair = UnixStream.pair()) {
             Events events = Events.withCapacity(16);
             poll.registry().register(pair.first(), TOKEN_1, READ_WRITE);

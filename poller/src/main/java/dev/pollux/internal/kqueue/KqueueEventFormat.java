@@ -9,8 +9,8 @@ import java.lang.foreign.MemorySegment;
 /**
  * Decodes {@code struct kevent} the way mio does: one event per filter (a source ready both ways
  * gives two events with its token), EV_EOF as the closed side of that filter, an error when
- * EV_ERROR is set or EV_EOF comes with an errno in fflags. A WRITE event with fflags but no
- * EV_EOF (libkqueue before 2.5.1 reporting EPOLLERR) is write-closed and an error.
+ * EV_ERROR is set or EV_EOF comes with an errno in fflags. A READ or WRITE event with fflags
+ * but no EV_EOF (older libkqueue reporting EPOLLERR) is closed on that side and an error.
  */
 final class KqueueEventFormat implements EventFormat {
     private final KeventLayout layout;
@@ -46,6 +46,12 @@ final class KqueueEventFormat implements EventFormat {
             r |= Readiness.READABLE;
             if (eof) {
                 r |= Readiness.READ_CLOSED;
+            } else if (filter == c.evfiltRead() && layout.fflags(buffer, index) != 0) {
+                // libkqueue 2.3.1 turns EPOLLERR on a READ filter into fflags (SO_ERROR, which it
+                // reads and so clears, or EIO) without EV_EOF: ECONNREFUSED on a connected UDP
+                // socket came as a plain readable event, the error lost. 2.7 adds EV_EOF (the
+                // 2.6.0 changelog: no EOF indication for EPOLLERR). Same reading as for WRITE.
+                r |= Readiness.READ_CLOSED | Readiness.ERROR;
             }
         } else if (filter == c.evfiltWrite()) {
             r |= Readiness.WRITABLE;
