@@ -111,4 +111,30 @@ final class SocketCalls {
         long fd = io.complete("accept", r, Interest.READABLE);
         return fd == IoSource.WOULD_BLOCK ? -1 : (int) fd;
     }
+
+    /**
+     * Receives one datagram into {@code dst}'s remaining space, advancing its position: the
+     * datagram's length (truncated to the space; the rest is discarded), 0 when it would block or
+     * for an empty datagram. Never -1: datagrams have no end of stream.
+     */
+    static int readDatagram(IoSource io, ByteBuffer dst) throws IOException {
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("read-only buffer");
+        }
+        long r = io.read(MemorySegment.ofBuffer(dst), dst.remaining());
+        if (r == IoSource.WOULD_BLOCK) {
+            return 0;
+        }
+        dst.position(dst.position() + (int) r);
+        return (int) r;
+    }
+
+    /** Receives one datagram into {@code dst}: like {@link #readDatagram(IoSource, ByteBuffer)}. */
+    static long readDatagram(IoSource io, MemorySegment dst) throws IOException {
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("read-only segment");
+        }
+        long r = io.read(dst, dst.byteSize());
+        return r == IoSource.WOULD_BLOCK ? 0 : r;
+    }
 }

@@ -213,24 +213,12 @@ public final class UnixDatagram extends NetSource implements ByteChannel {
      */
     @Override
     public int read(ByteBuffer dst) throws IOException {
-        if (dst.isReadOnly()) {
-            throw new IllegalArgumentException("read-only buffer");
-        }
-        long r = io.read(MemorySegment.ofBuffer(dst), dst.remaining());
-        if (r == IoSource.WOULD_BLOCK) {
-            return 0;
-        }
-        dst.position(dst.position() + (int) r);
-        return (int) r;
+        return SocketCalls.readDatagram(io, dst);
     }
 
     /** Receives one datagram into {@code dst}; see {@link #read(ByteBuffer)}. */
     public long read(MemorySegment dst) throws IOException {
-        if (dst.isReadOnly()) {
-            throw new IllegalArgumentException("read-only segment");
-        }
-        long r = io.read(dst, dst.byteSize());
-        return r == IoSource.WOULD_BLOCK ? 0 : r;
+        return SocketCalls.readDatagram(io, dst);
     }
 
     /**
