@@ -101,13 +101,7 @@ public final class Fd {
         Downcalls.Frame frame = Downcalls.frame();
         MemorySegment iov = frame.scratch;
         int count = Math.min(length, MAX_IO_VECTORS);
-        for (int i = 0; i < count; i++) {
-            ByteBuffer b = buffers[offset + i];
-            if (!b.isDirect()) {
-                throw new IllegalArgumentException("readv/writev take direct buffers only");
-            }
-            IoVec.set(iov, i, MemorySegment.ofBuffer(b), b.remaining());
-        }
+        IoVec.fill(iov, buffers, offset, count);
         try {
             while (true) {
                 long r = (long) call.invokeExact(frame.capture, fd, iov, count);

@@ -26,4 +26,18 @@ public final class IoVec {
         array.set(ValueLayout.ADDRESS, at + BASE, buffer);
         array.set(ValueLayout.JAVA_LONG, at + LENGTH, length);
     }
+
+    /**
+     * Sets entries 0 to {@code count - 1} of {@code array} to the remaining bytes of
+     * {@code buffers[offset ...]}, which must be direct (vectored calls take native addresses).
+     */
+    public static void fill(MemorySegment array, java.nio.ByteBuffer[] buffers, int offset, int count) {
+        for (int i = 0; i < count; i++) {
+            java.nio.ByteBuffer b = buffers[offset + i];
+            if (!b.isDirect()) {
+                throw new IllegalArgumentException("vectored I/O takes direct buffers only");
+            }
+            set(array, i, MemorySegment.ofBuffer(b), b.remaining());
+        }
+    }
 }

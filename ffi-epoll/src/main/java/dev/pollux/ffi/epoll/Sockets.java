@@ -466,13 +466,7 @@ public final class Sockets {
         int count = Math.min(length, Fd.MAX_IO_VECTORS);
         MemorySegment iov = frame.scratch;
         MemorySegment message = frame.message;
-        for (int i = 0; i < count; i++) {
-            ByteBuffer b = buffers[offset + i];
-            if (!b.isDirect()) {
-                throw new IllegalArgumentException("vectored socket I/O takes direct buffers only");
-            }
-            IoVec.set(iov, i, MemorySegment.ofBuffer(b), b.remaining());
-        }
+        IoVec.fill(iov, buffers, offset, count);
         message.fill((byte) 0);
         msghdr.msg_iov(message, iov);
         msghdr.msg_iovlen(message, count);
