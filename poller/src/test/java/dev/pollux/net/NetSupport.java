@@ -193,16 +193,28 @@ final class NetSupport {
         return b.toString();
     }
 
+    /**
+     * Asserts that the count returns to {@code before}. On libkqueue a count below {@code before}
+     * also passes: the library releases descriptors of earlier tests (including duplicates of
+     * sockets it watched) from its own thread at any later moment, which is not a leak of ours.
+     */
     static void assertFdCount(long before, String what) throws IOException {
         // Descriptors close synchronously, but give a moment for anything asynchronous in the JVM.
         long deadline = System.nanoTime() + MioPortSupport.MUST_COME.toNanos();
         long now = openFdCount();
-        while (now != before && System.nanoTime() < deadline) {
+        while (!settled(before, now) && System.nanoTime() < deadline) {
             pause();
             now = openFdCount();
         }
         long last = now;
+        if (ON_LIBKQUEUE && now < before) {
+            return;
+        }
         assertEquals(before, now, () -> "descriptors leaked by " + what + " (counted " + last + " of:\n" + listFds() + ")");
+    }
+
+    private static boolean settled(long before, long now) {
+        return now == before || (ON_LIBKQUEUE && now < before);
     }
 
     /**
