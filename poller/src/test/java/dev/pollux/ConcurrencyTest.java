@@ -249,7 +249,7 @@ class ConcurrencyTest {
      */
     @Test
     void wakeRacingClose() throws Exception {
-        int before = TestSupport.openFdCount();
+        int before = OpenFds.count();
         for (int round = 0; round < 20; round++) {
             Poll poll = Poll.open();
             List<Waker> wakers = new ArrayList<>();
@@ -303,7 +303,7 @@ class ConcurrencyTest {
             }
             assertTrue(failures.isEmpty(), () -> "wake failed other than with ClosedSelectorException: " + failures);
         }
-        TestSupport.assertFdCount(before, "wakers closed while being woken");
+        OpenFds.assertBackTo(before, "wakers closed while being woken");
     }
 
     /**
@@ -373,7 +373,7 @@ class ConcurrencyTest {
      */
     @Test
     void pipeCloseRacingIo() throws Exception {
-        int before = TestSupport.openFdCount();
+        int before = OpenFds.count();
         for (int round = 0; round < 20; round++) {
             Pipe pipe = Pipe.open();
             ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
@@ -422,7 +422,7 @@ class ConcurrencyTest {
                 pipe.close();
             }
         }
-        TestSupport.assertFdCount(before, "pipes closed during I/O");
+        OpenFds.assertBackTo(before, "pipes closed during I/O");
     }
 
     /** Waits until {@code counter} reaches {@code target} (the racing threads are really running). */

@@ -1,7 +1,5 @@
 package dev.pollux;
 
-import static dev.pollux.TestSupport.assertFdCount;
-import static dev.pollux.TestSupport.openFdCount;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,47 +35,48 @@ class FdLeakTest {
                     () -> poll.registry().register(new SourceFd(Integer.MAX_VALUE), 3, Interest.READABLE));
         }
         // libkqueue releases a closed kqueue's descriptors asynchronously: let that finish too.
-        TestSupport.settledFdCount();
+        OpenFds.settledCount();
     }
 
     @Test
     void countingSeesDescriptorsOpenAndClose() throws Exception {
-        // The measure itself must be able to fail: each Poll holds one descriptor (three on
-        // libkqueue), each Pipe two, each Waker one (an eventfd on Linux, also behind libkqueue's
-        // EVFILT_USER). Counts are taken once settled: opening a kqueue Poll also opens and closes
-        // a scratch kqueue (the receipts probe), whose descriptors libkqueue releases asynchronously.
-        int before = TestSupport.settledFdCount();
+        // The measure itself must be able to fail: each Poll holds one descriptor (on libkqueue
+        // the write end of its pipe), each Pipe two, each Waker one on epoll (an eventfd) and
+        // none on kqueue (an EVFILT_USER event). Counts are taken once settled: opening a kqueue
+        // Poll also opens and closes a scratch kqueue (the receipts probe), whose descriptors
+        // libkqueue releases asynchronously.
+        int before = OpenFds.settledCount();
         int poll1 = KqueueSupport.descriptorsPerPoll();
         int waker1 = KqueueSupport.descriptorsPerWaker();
         try (Poll poll = Poll.open()) {
-            assertEquals(before + poll1, TestSupport.settledFdCount(), "a Poll holds " + poll1 + " descriptor(s)");
+            assertEquals(before + poll1, OpenFds.settledCount(), "a Poll holds " + poll1 + " descriptor(s)");
             try (Pipe pipe = Pipe.open()) {
-                assertEquals(before + poll1 + 2, TestSupport.settledFdCount(), "a Pipe holds two descriptors");
+                assertEquals(before + poll1 + 2, OpenFds.settledCount(), "a Pipe holds two descriptors");
                 Waker waker = new Waker(poll.registry(), 1);
-                assertEquals(before + poll1 + 2 + waker1, TestSupport.settledFdCount(), "a Waker holds " + waker1 + " descriptor(s)");
+                assertEquals(before + poll1 + 2 + waker1, OpenFds.settledCount(), "a Waker holds " + waker1 + " descriptor(s)");
                 waker.close();
-                assertEquals(before + poll1 + 2, TestSupport.settledFdCount(), "Waker.close releases its descriptor");
+                assertEquals(before + poll1 + 2, OpenFds.settledCount(), "Waker.close releases its descriptor");
             }
-            assertEquals(before + poll1, TestSupport.settledFdCount(), "Pipe.close releases both descriptors");
+            assertEquals(before + poll1, OpenFds.settledCount(), "Pipe.close releases both descriptors");
         }
-        assertFdCount(before, "Poll.close");
+        OpenFds.assertBackTo(before, "Poll.close");
     }
 
     @Test
     void openingAndClosingManyPolls() throws Exception {
-        int before = openFdCount();
+        int before = OpenFds.count();
         for (int i = 0; i < ROUNDS; i++) {
             Poll poll = Poll.open();
             poll.poll(Events.withCapacity(1), Duration.ZERO);
             poll.close();
             poll.close();
         }
-        assertFdCount(before, ROUNDS + " Polls opened and closed");
+        OpenFds.assertBackTo(before, ROUNDS + " Polls opened and closed");
     }
 
     @Test
     void openingAndClosingManyPipes() throws Exception {
-        int before = openFdCount();
+        int before = OpenFds.count();
         for (int i = 0; i < ROUNDS; i++) {
             Pipe pipe = Pipe.open();
             pipe.sender().write(ByteBuffer.wrap(new byte[] {1}));
@@ -95,12 +94,12 @@ class FdLeakTest {
                 pipe.receiver().close();
             }
         }
-        assertFdCount(before, 2 * ROUNDS + " Pipes opened and closed");
+        OpenFds.assertBackTo(before, 2 * ROUNDS + " Pipes opened and closed");
     }
 
     @Test
     void openingAndClosingManyWakers() throws Exception {
-        int before = openFdCount();
+        int before = OpenFds.count();
         try (Poll poll = Poll.open()) {
             for (int i = 0; i < ROUNDS; i++) {
                 Waker waker = new Waker(poll.registry(), i);
@@ -110,12 +109,12 @@ class FdLeakTest {
             }
             poll.poll(Events.withCapacity(4), Duration.ZERO);
         }
-        assertFdCount(before, ROUNDS + " Wakers opened and closed");
+        OpenFds.assertBackTo(before, ROUNDS + " Wakers opened and closed");
     }
 
     @Test
     void pollCloseClosesWakersThatWereNotClosed() throws Exception {
-        int before = openFdCount();
+        int before = OpenFds.count();
         for (int round = 0; round < 20; round++) {
             Poll poll = Poll.open();
             List<Waker> wakers = new ArrayList<>();
@@ -129,12 +128,12 @@ class FdLeakTest {
                 assertThrows(ClosedSelectorException.class, w::wake);
             }
         }
-        assertFdCount(before, "Polls closed with open Wakers");
+        OpenFds.assertBackTo(before, "Polls closed with open Wakers");
     }
 
     @Test
     void registeredSourcesClosedBeforeOrAfterThePoll() throws Exception {
-        int before = openFdCount();
+        int before = OpenFds.count();
         for (int i = 0; i < ROUNDS / 4; i++) {
             Poll poll = Poll.open();
             Pipe pipe = Pipe.open();
@@ -148,12 +147,12 @@ class FdLeakTest {
                 pipe.close();
             }
         }
-        assertFdCount(before, "registered pipes closed with their Polls");
+        OpenFds.assertBackTo(before, "registered pipes closed with their Polls");
     }
 
     @Test
     void failingRegistryOperationsDoNotLeak() throws Exception {
-        int before = openFdCount();
+        int before = OpenFds.count();
         try (Poll poll = Poll.open(); Poll other = Poll.open()) {
             Registry registry = poll.registry();
             for (int i = 0; i < ROUNDS; i++) {
@@ -175,12 +174,12 @@ class FdLeakTest {
                 }
             }
         }
-        assertFdCount(before, "failing registry operations");
+        OpenFds.assertBackTo(before, "failing registry operations");
     }
 
     @Test
     void operationsOnAClosedPollDoNotLeak() throws Exception {
-        int before = openFdCount();
+        int before = OpenFds.count();
         for (int i = 0; i < ROUNDS / 4; i++) {
             Poll poll = Poll.open();
             Registry registry = poll.registry();
@@ -191,12 +190,12 @@ class FdLeakTest {
                 assertThrows(ClosedSelectorException.class, () -> registry.register(pipe.receiver(), 1, Interest.READABLE));
             }
         }
-        assertFdCount(before, "operations on closed Polls");
+        OpenFds.assertBackTo(before, "operations on closed Polls");
     }
 
     @Test
     void failingOpensDoNotLeak() throws Exception {
-        int before = openFdCount();
+        int before = OpenFds.count();
         String old = System.getProperty(Backend.PROPERTY);
         String oldLibrary = System.getProperty(KqueuePlatform.LIBRARY_PROPERTY);
         System.setProperty(KqueuePlatform.LIBRARY_PROPERTY, "/nonexistent/libkqueue.so.0");
@@ -220,12 +219,12 @@ class FdLeakTest {
                 System.setProperty(KqueuePlatform.LIBRARY_PROPERTY, oldLibrary);
             }
         }
-        assertFdCount(before, "failing Poll.open");
+        OpenFds.assertBackTo(before, "failing Poll.open");
     }
 
     @Test
     void closingAPollRefusedWhilePollingDoesNotLeak() throws Exception {
-        int before = openFdCount();
+        int before = OpenFds.count();
         Poll poll = Poll.open();
         Waker waker = new Waker(poll.registry(), 9);
         Thread poller = Thread.ofPlatform().daemon().start(() -> {
@@ -242,8 +241,8 @@ class FdLeakTest {
             waker.wake();
             TestSupport.join(poller);
         }
-        assertTrue(openFdCount() > before, "the refused close left the Poll open");
+        assertTrue(OpenFds.count() > before, "the refused close left the Poll open");
         poll.close();
-        assertFdCount(before, "Poll closed after a refused close");
+        OpenFds.assertBackTo(before, "Poll closed after a refused close");
     }
 }

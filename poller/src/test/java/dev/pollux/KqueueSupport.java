@@ -67,21 +67,20 @@ public final class KqueueSupport {
     }
 
     /**
-     * Descriptors one open Poll holds, as {@code TestSupport.openFdCount} counts them: an epoll
-     * descriptor; on libkqueue the two ends of the pipe whose write end is the kqueue descriptor
-     * (libkqueue watches the read end to notice the close; its epoll descriptor is not counted);
-     * a kernel kqueue's one descriptor elsewhere.
+     * Descriptors one open Poll holds, as {@link OpenFds#count()} counts them: an epoll
+     * descriptor, or a kqueue descriptor (on libkqueue the write end of a pipe; the read end,
+     * the epoll instance and the eventfds behind it are libkqueue's and not counted).
      */
     public static int descriptorsPerPoll() {
-        return onLibkqueue() ? 2 : 1;
+        return 1;
     }
 
     /**
-     * Descriptors one Waker holds: an eventfd on epoll; on libkqueue the eventfd behind its
-     * {@code EVFILT_USER} event; none on a kernel kqueue.
+     * Descriptors one Waker holds, as {@link OpenFds#count()} counts them: an eventfd on epoll;
+     * none on kqueue (an {@code EVFILT_USER} event; libkqueue's eventfd behind it is not counted).
      */
     public static int descriptorsPerWaker() {
-        return onKqueue() && !onLibkqueue() ? 0 : 1;
+        return onKqueue() ? 0 : 1;
     }
 
     /**

@@ -134,11 +134,6 @@ public final class MioPortSupport {
         return result;
     }
 
-    /** How many descriptors this process has open (Linux), as {@link TestSupport#openFdCount()} counts them. */
-    public static long openFdCount() throws IOException {
-        return TestSupport.openFdCount();
-    }
-
     /** Opens a non-blocking, close-on-exec eventfd with counter 0. */
     public static TestEventFd eventFd() {
         KqueueSupport.assumeLibkqueueWithoutPre24Bugs(KqueueSupport.EVENTFD_BUG);

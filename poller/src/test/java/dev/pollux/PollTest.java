@@ -136,7 +136,7 @@ class PollTest {
     /** mio: poll_closes_fd. Opening, polling and closing many Polls leaks no descriptor. */
     @Test
     void pollClosesFd() throws Exception {
-        long before = MioPortSupport.openFdCount();
+        long before = OpenFds.count();
         for (int i = 0; i < 2000; i++) {
             Poll poll = Poll.open();
             Events events = Events.withCapacity(4);
@@ -145,21 +145,21 @@ class PollTest {
         }
         // Small slack for descriptors the JVM itself may open meanwhile; a leak would be ~2000.
         // (libkqueue releases a closed kqueue's descriptors asynchronously: wait for it.)
-        long after = TestSupport.settledFdCount();
+        long after = OpenFds.settledCount();
         assertTrue(after <= before + 10, "descriptors before: " + before + ", after: " + after);
     }
 
     /** Closing a Poll that has wakers closes their eventfds too. */
     @Test
     void pollCloseReleasesWakers() throws Exception {
-        long before = MioPortSupport.openFdCount();
+        long before = OpenFds.count();
         for (int i = 0; i < 500; i++) {
             Poll poll = Poll.open();
             Waker waker = new Waker(poll.registry(), 1);
             waker.wake();
             poll.close();
         }
-        long after = TestSupport.settledFdCount();
+        long after = OpenFds.settledCount();
         assertTrue(after <= before + 10, "descriptors before: " + before + ", after: " + after);
     }
 

@@ -1,6 +1,5 @@
 package dev.pollux.net;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -116,31 +115,6 @@ final class NetSupport {
         }
     }
 
-    /**
-     * The descriptors this process has open that a leak check should count. On epoll (and native
-     * kqueue) that is every entry of {@code /proc/self/fd}. On libkqueue the library's own
-     * descriptors are left out: per kqueue an epoll instance, eventfds and the read end of the
-     * pipe whose write end is the kqueue descriptor (marked O_ASYNC: closing the kqueue signals
-     * libkqueue's monitoring thread through it). libkqueue frees them asynchronously after the
-     * kqueue is closed, and never when the kqueue's number is reused before its monitoring
-     * thread gets there, so their count drifts either way. The kqueue descriptor itself (the
-     * pipe's write end, which Pollux owns and closes) is still counted, as is every socket.
-     */
-    static long openFdCount() throws IOException {
-        if (!ON_LIBKQUEUE) {
-            return MioPortSupport.openFdCount();
-        }
-        long n = 0;
-        try (java.util.stream.Stream<java.nio.file.Path> fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
-            for (java.nio.file.Path p : fds.toList()) {
-                if (!isLibkqueueInternal(p)) {
-                    n++;
-                }
-            }
-        }
-        return n;
-    }
-
     /** Whether the suite runs on the kqueue backend (native or libkqueue). */
     static final boolean ON_KQUEUE = dev.pollux.KqueueSupport.onKqueue();
 
@@ -151,71 +125,6 @@ final class NetSupport {
      */
     static final boolean ON_LIBKQUEUE = dev.pollux.KqueueSupport.onKqueue()
             && dev.pollux.ffi.kqueue.KqueuePlatform.current() == dev.pollux.ffi.kqueue.KqueuePlatform.LIBKQUEUE;
-
-    private static boolean isLibkqueueInternal(java.nio.file.Path fd) {
-        try {
-            String target = java.nio.file.Files.readSymbolicLink(fd).toString();
-            if (target.equals("anon_inode:[eventpoll]") || target.equals("anon_inode:[eventfd]")) {
-                return true;
-            }
-            if (target.startsWith("pipe:")) {
-                java.nio.file.Path info = java.nio.file.Path.of("/proc/self/fdinfo", fd.getFileName().toString());
-                for (String line : java.nio.file.Files.readAllLines(info)) {
-                    if (line.startsWith("flags:")) {
-                        int flags = Integer.parseInt(line.substring(6).trim(), 8);
-                        return (flags & 020000) != 0; // O_ASYNC
-                    }
-                }
-            }
-            return false;
-        } catch (IOException e) {
-            return false; // the listing's own descriptor, or one closed meanwhile: counted as before
-        }
-    }
-
-    /** The open descriptors, what they point to and whether the count includes them. */
-    static String listFds() {
-        StringBuilder b = new StringBuilder();
-        try (java.util.stream.Stream<java.nio.file.Path> fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
-            for (java.nio.file.Path p : fds.toList()) {
-                String target;
-                try {
-                    target = java.nio.file.Files.readSymbolicLink(p).toString();
-                } catch (IOException e) {
-                    target = "?";
-                }
-                b.append("  ").append(p.getFileName()).append(" -> ").append(target)
-                        .append(ON_LIBKQUEUE && isLibkqueueInternal(p) ? " (libkqueue's, not counted)" : "").append('\n');
-            }
-        } catch (IOException e) {
-            b.append("  (cannot list: ").append(e).append(")\n");
-        }
-        return b.toString();
-    }
-
-    /**
-     * Asserts that the count returns to {@code before}. On libkqueue a count below {@code before}
-     * also passes: the library releases descriptors of earlier tests (including duplicates of
-     * sockets it watched) from its own thread at any later moment, which is not a leak of ours.
-     */
-    static void assertFdCount(long before, String what) throws IOException {
-        // Descriptors close synchronously, but give a moment for anything asynchronous in the JVM.
-        long deadline = System.nanoTime() + MioPortSupport.MUST_COME.toNanos();
-        long now = openFdCount();
-        while (!settled(before, now) && System.nanoTime() < deadline) {
-            pause();
-            now = openFdCount();
-        }
-        long last = now;
-        if (ON_LIBKQUEUE && now < before) {
-            return;
-        }
-        assertEquals(before, now, () -> "descriptors leaked by " + what + " (counted " + last + " of:\n" + listFds() + ")");
-    }
-
-    private static boolean settled(long before, long now) {
-        return now == before || (ON_LIBKQUEUE && now < before);
-    }
 
     /**
      * The events that show a source's read and write sides both closed: one event with both

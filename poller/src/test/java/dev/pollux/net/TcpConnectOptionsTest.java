@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pollux.OpenFds;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -35,10 +36,10 @@ class TcpConnectOptionsTest {
     void aLocalAddressInUseIsABindExceptionAndLeaksNothing() throws Exception {
         try (TcpListener listener = TcpListener.bind(new InetSocketAddress(LOOPBACK, 0));
              TcpListener taken = TcpListener.bind(new InetSocketAddress(LOOPBACK, 0))) {
-            long before = NetSupport.openFdCount();
+            long before = OpenFds.count();
             assertThrows(BindException.class,
                     () -> TcpStream.connect(listener.localAddress(), taken.localAddress(), Map.of()));
-            NetSupport.assertFdCount(before, "a connect whose bind failed");
+            OpenFds.assertBackTo(before, "a connect whose bind failed");
         }
     }
 

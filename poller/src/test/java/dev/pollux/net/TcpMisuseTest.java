@@ -1,7 +1,6 @@
 package dev.pollux.net;
 
 import static dev.pollux.net.NetSupport.ANY_LOCAL;
-import static dev.pollux.net.NetSupport.assertFdCount;
 import static dev.pollux.net.NetSupport.connectedPair;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.pollux.Interest;
 import dev.pollux.KqueueSupport;
-import dev.pollux.MioPortSupport;
+import dev.pollux.OpenFds;
 import dev.pollux.Poll;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -35,12 +34,12 @@ class TcpMisuseTest {
             poll.registry().register(pair.client(), 1, Interest.READABLE);
             pair.client().getOption(StandardSocketOptions.TCP_NODELAY);
         }
-        NetSupport.openFdCount();
+        OpenFds.count();
     }
 
     @Test
     void nullArguments() throws Exception {
-        long before = NetSupport.openFdCount();
+        long before = OpenFds.count();
         assertThrows(NullPointerException.class, () -> TcpStream.connect(null));
         assertThrows(NullPointerException.class, () -> TcpListener.bind(null));
         assertThrows(NullPointerException.class, () -> TcpListener.bind(null, 1));
@@ -59,24 +58,24 @@ class TcpMisuseTest {
             assertThrows(NullPointerException.class, () -> s.peek(null));
             assertThrows(NullPointerException.class, () -> s.write(new ByteBuffer[] {null}));
         }
-        assertFdCount(before, "failed calls with null arguments");
+        OpenFds.assertBackTo(before, "failed calls with null arguments");
     }
 
     @Test
     void unresolvedAddressAndBadPort() throws Exception {
-        long before = NetSupport.openFdCount();
+        long before = OpenFds.count();
         InetSocketAddress unresolved = InetSocketAddress.createUnresolved("localhost", 80);
         assertThrows(IllegalArgumentException.class, () -> TcpStream.connect(unresolved));
         assertThrows(IllegalArgumentException.class, () -> TcpListener.bind(unresolved));
         // Ports out of range never get as far as Pollux: InetSocketAddress rejects them.
         assertThrows(IllegalArgumentException.class, () -> new InetSocketAddress("127.0.0.1", 65536));
         assertThrows(IllegalArgumentException.class, () -> new InetSocketAddress("127.0.0.1", -1));
-        assertFdCount(before, "rejected addresses");
+        OpenFds.assertBackTo(before, "rejected addresses");
     }
 
     @Test
     void wrongOptionValuesInBindFailWithoutLeaking() throws Exception {
-        long before = NetSupport.openFdCount();
+        long before = OpenFds.count();
         @SuppressWarnings({"rawtypes", "unchecked"})
         Map<SocketOption<?>, ?> wrongType = (Map) Map.of(StandardSocketOptions.SO_REUSEPORT, 1);
         assertThrows(IllegalArgumentException.class, () -> TcpListener.bind(ANY_LOCAL, 0, wrongType));
@@ -87,12 +86,12 @@ class TcpMisuseTest {
         try (TcpListener taken = TcpListener.bind(ANY_LOCAL)) {
             assertThrows(java.net.BindException.class, () -> TcpListener.bind(taken.localAddress()));
         }
-        assertFdCount(before, "failed binds");
+        OpenFds.assertBackTo(before, "failed binds");
     }
 
     @Test
     void useAfterClose() throws Exception {
-        long before = NetSupport.openFdCount();
+        long before = OpenFds.count();
         try (Poll poll = Poll.open()) {
             TcpListener listener = TcpListener.bind(ANY_LOCAL);
             NetSupport.Pair pair = connectedPair(listener);
@@ -140,7 +139,7 @@ class TcpMisuseTest {
                 }
             }
         }
-        assertFdCount(before, "a closed connection and listener");
+        OpenFds.assertBackTo(before, "a closed connection and listener");
     }
 
     @Test
@@ -183,7 +182,7 @@ class TcpMisuseTest {
     @Test
     void noDescriptorLeakedByAWholeScenario() throws Exception {
         KqueueSupport.assumeLibkqueueWithoutPre24Bugs(KqueueSupport.READ_WRITE_BUG);
-        long before = NetSupport.openFdCount();
+        long before = OpenFds.count();
         InetSocketAddress refused;
         try (TcpListener gone = TcpListener.bind(ANY_LOCAL)) {
             refused = gone.localAddress();
@@ -211,7 +210,7 @@ class TcpMisuseTest {
                 assertThrows(java.net.BindException.class, () -> TcpListener.bind(listener.localAddress()));
             }
         }
-        assertFdCount(before, "100 rounds of connections, refusals and failed binds");
+        OpenFds.assertBackTo(before, "100 rounds of connections, refusals and failed binds");
     }
 
     @Test

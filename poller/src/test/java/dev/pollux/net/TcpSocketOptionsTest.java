@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.pollux.MioPortSupport;
+import dev.pollux.OpenFds;
 import dev.pollux.OsException;
 import java.net.InetSocketAddress;
 import java.net.SocketOption;
@@ -84,7 +84,7 @@ class TcpSocketOptionsTest {
 
     @Test
     void streamOptionsRoundTripIpv4() throws Exception {
-        long before = NetSupport.openFdCount();
+        long before = OpenFds.count();
         try (TcpListener listener = TcpListener.bind(ANY_LOCAL); NetSupport.Pair pair = connectedPair(listener)) {
             streamOptions(pair.client(), false);
             streamOptions(pair.server(), false);
@@ -92,7 +92,7 @@ class TcpSocketOptionsTest {
             NetSupport.writeAll(pair.client(), new byte[] {1, 2});
             NetSupport.readExactly(pair.server(), 2);
         }
-        NetSupport.assertFdCount(before, "the option round trips");
+        OpenFds.assertBackTo(before, "the option round trips");
     }
 
     @Test

@@ -10,7 +10,7 @@ import dev.pollux.Event;
 import dev.pollux.Events;
 import dev.pollux.Interest;
 import dev.pollux.KqueueSupport;
-import dev.pollux.MioPortSupport;
+import dev.pollux.OpenFds;
 import dev.pollux.Poll;
 import dev.pollux.ffi.kqueue.KqueuePlatform;
 import java.io.IOException;
@@ -106,7 +106,7 @@ class TcpStressTest {
         long limit = fdLimit();
         assertTrue(limit < 0 || limit >= 2 * CONNECTIONS + 200,
                 "the descriptor limit " + limit + " is too low for " + CONNECTIONS + " connections");
-        long before = NetSupport.openFdCount();
+        long before = OpenFds.count();
         Map<Long, Client> clients = new HashMap<>();
         Map<Long, Server> servers = new HashMap<>();
         try (Poll poll = Poll.open(); TcpListener listener = TcpListener.bind(ANY_LOCAL, CONNECTIONS + 24)) {
@@ -120,7 +120,7 @@ class TcpStressTest {
                     c.interest = ONE_INTEREST_AT_A_TIME ? Interest.WRITABLE : Interest.READABLE.add(Interest.WRITABLE);
                     poll.registry().register(s, i, c.interest);
                 }
-                assertTrue(NetSupport.openFdCount() >= before + CONNECTIONS);
+                assertTrue(OpenFds.count() >= before + CONNECTIONS);
                 int clientsDone = 0;
                 int serversClosed = 0;
                 int accepted = 0;
@@ -186,7 +186,7 @@ class TcpStressTest {
                 }
             }
         }
-        NetSupport.assertFdCount(before, CONNECTIONS + " connections");
+        OpenFds.assertBackTo(before, CONNECTIONS + " connections");
     }
 
     /** Echoes what arrives; true once the client's end of stream is seen and everything echoed. */
@@ -279,7 +279,7 @@ class TcpStressTest {
         final long total = 64L << 20;
         final long sender = 1;
         final long receiver = 2;
-        long before = NetSupport.openFdCount();
+        long before = OpenFds.count();
         try (Poll poll = Poll.open(); Arena arena = Arena.ofConfined();
                 TcpListener listener = TcpListener.bind(ANY_LOCAL);
                 NetSupport.Pair pair = NetSupport.connectedPair(listener)) {
@@ -402,7 +402,7 @@ class TcpStressTest {
             assertTrue(partialWrites > 0, "the transfer never needed a partial write");
             assertTrue(wouldBlockWrites > 0, "the sender never had to wait for writable");
         }
-        NetSupport.assertFdCount(before, "the transfer");
+        OpenFds.assertBackTo(before, "the transfer");
     }
 
     private static long remaining(ByteBuffer[] buffers) {

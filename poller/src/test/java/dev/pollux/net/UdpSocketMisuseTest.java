@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.pollux.Events;
 import dev.pollux.Interest;
-import dev.pollux.MioPortSupport;
+import dev.pollux.OpenFds;
 import dev.pollux.Poll;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -143,7 +143,7 @@ class UdpSocketMisuseTest {
         try (UdpSocket warmUp = UdpSocket.bind(anyV4()); UdpSocket taken = UdpSocket.bind(anyV4())) {
             warmUp.send(ByteBuffer.wrap(DATA1), taken.localAddress());
             taken.receive(ByteBuffer.allocate(32));
-            long before = NetSupport.openFdCount();
+            long before = OpenFds.count();
             Map<SocketOption<?>, ?> bad = Map.of(StandardSocketOptions.SO_BROADCAST, "yes");
             for (int i = 0; i < 50; i++) {
                 try (Poll poll = Poll.open(); UdpSocket s = UdpSocket.bind(anyV4())) {
@@ -159,7 +159,7 @@ class UdpSocketMisuseTest {
                 poll.close();
                 unclosedPoll.close();
             }
-            UdpTestSupport.assertNoFdLeak(before, "50 rounds of bind, failed binds, connect, register, close");
+            OpenFds.assertBackTo(before, "50 rounds of bind, failed binds, connect, register, close");
         }
     }
 }

@@ -2,13 +2,11 @@ package dev.pollux.net;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.pollux.MioPortSupport;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
-import java.time.Duration;
 
 /** Helpers for the UDP tests: IPv6 and loopback availability, descriptor counting. */
 final class UdpTestSupport {
@@ -34,22 +32,4 @@ final class UdpTestSupport {
         return lo;
     }
 
-    /**
-     * Asserts the descriptor count returns to {@code before}; re-read a few times so that a
-     * descriptor the JVM opens or closes for itself meanwhile does not fail the test, while a
-     * leaked one (which stays open) does.
-     */
-    static void assertNoFdLeak(long before, String what) throws IOException {
-        long now = NetSupport.openFdCount();
-        for (int i = 0; i < 20 && now != before; i++) {
-            try {
-                Thread.sleep(Duration.ofMillis(50));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-            now = NetSupport.openFdCount();
-        }
-        org.junit.jupiter.api.Assertions.assertEquals(before, now, what + ": open descriptors before vs after");
-    }
 }

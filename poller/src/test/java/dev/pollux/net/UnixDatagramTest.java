@@ -7,9 +7,7 @@ import static dev.pollux.MioPortSupport.WRITE_CLOSED;
 import static dev.pollux.MioPortSupport.expect;
 import static dev.pollux.MioPortSupport.expectEvents;
 import static dev.pollux.MioPortSupport.expectNoEvents;
-import static dev.pollux.net.UnixTestSupport.assertFdCount;
 import static dev.pollux.net.UnixTestSupport.assertNonBlockingCloseOnExec;
-import static dev.pollux.net.UnixTestSupport.openFdCount;
 import static dev.pollux.net.UnixTestSupport.written;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pollux.Events;
 import dev.pollux.Interest;
 import dev.pollux.KqueueSupport;
+import dev.pollux.OpenFds;
 import dev.pollux.OsException;
 import dev.pollux.Poll;
 import java.io.IOException;
@@ -413,14 +412,14 @@ class UnixDatagramTest {
     /** Misuse: nulls, unnamed and too-long addresses, read-only buffers. */
     @Test
     void badArguments() throws Exception {
-        int before = openFdCount();
+        int before = OpenFds.count();
         assertThrows(NullPointerException.class, () -> UnixDatagram.bind((Path) null));
         assertThrows(NullPointerException.class, () -> UnixDatagram.bind((UnixAddress) null));
         assertThrows(NullPointerException.class, () -> UnixDatagram.bind((UnixDomainSocketAddress) null));
         assertThrows(IllegalArgumentException.class, () -> UnixDatagram.bind(UnixAddress.unnamed()));
         Path tooLong = UnixTestSupport.pathOfLength(dir, UnixTestSupport.MAX_NAME_BYTES + 1);
         assertThrows(IllegalArgumentException.class, () -> UnixDatagram.bind(tooLong));
-        assertFdCount(before, "rejected binds");
+        OpenFds.assertBackTo(before, "rejected binds");
         try (UnixDatagram d = UnixDatagram.unbound()) {
             assertThrows(NullPointerException.class, () -> d.connect((Path) null));
             assertThrows(NullPointerException.class, () -> d.send(ByteBuffer.wrap(DATA1), null));
@@ -468,13 +467,13 @@ class UnixDatagramTest {
     /** No descriptor leaks across binds, pairs and closes. */
     @Test
     void noDescriptorLeaks() throws Exception {
-        int before = openFdCount();
+        int before = OpenFds.count();
         for (int i = 0; i < 50; i++) {
             UnixDatagram.bind(dir.resolve("leak-" + i)).close();
             UnixDatagram.pair().close();
             UnixDatagram.unbound().close();
             assertThrows(BindException.class, () -> UnixDatagram.bind(dir.resolve("leak-0")));
         }
-        assertFdCount(before, "150 sockets and 50 failed binds");
+        OpenFds.assertBackTo(before, "150 sockets and 50 failed binds");
     }
 }

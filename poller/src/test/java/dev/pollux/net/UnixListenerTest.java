@@ -5,9 +5,7 @@ import static dev.pollux.MioPortSupport.expect;
 import static dev.pollux.MioPortSupport.expectEvents;
 import static dev.pollux.MioPortSupport.expectNoEvents;
 import static dev.pollux.MioPortSupport.onThread;
-import static dev.pollux.net.UnixTestSupport.assertFdCount;
 import static dev.pollux.net.UnixTestSupport.assertNonBlockingCloseOnExec;
-import static dev.pollux.net.UnixTestSupport.openFdCount;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,11 +18,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pollux.Events;
 import dev.pollux.Interest;
 import dev.pollux.KqueueSupport;
+import dev.pollux.OpenFds;
 import dev.pollux.OsException;
 import dev.pollux.Poll;
 import java.io.IOException;
 import java.net.BindException;
-import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -277,7 +275,7 @@ class UnixListenerTest {
     @Test
     void bindingAnExistingPathFailsAndNothingIsUnlinked() throws Exception {
         Path path = dir.resolve("exists");
-        int before = openFdCount();
+        int before = OpenFds.count();
         try (UnixListener first = UnixListener.bind(path)) {
             BindException e = assertThrows(BindException.class, () -> UnixListener.bind(path));
             OsException cause = assertInstanceOf(OsException.class, e.getCause());
@@ -295,16 +293,16 @@ class UnixListenerTest {
         // Removing it is the caller's choice.
         Files.delete(path);
         UnixListener.bind(path).close();
-        assertFdCount(before, "failed binds");
+        OpenFds.assertBackTo(before, "failed binds");
     }
 
     /** A missing directory: ENOENT. */
     @Test
     void bindInMissingDirectory() throws Exception {
-        int before = openFdCount();
+        int before = OpenFds.count();
         OsException e = assertThrows(OsException.class, () -> UnixListener.bind(dir.resolve("no/such/dir/sock")));
         assertEquals("ENOENT", e.codeName());
-        assertFdCount(before, "failed bind");
+        OpenFds.assertBackTo(before, "failed bind");
     }
 
     /**
@@ -317,7 +315,7 @@ class UnixListenerTest {
         try (UnixListener listener = UnixListener.bind(longest)) {
             assertEquals(longest, listener.localAddress().pathname());
         }
-        int before = openFdCount();
+        int before = OpenFds.count();
         Path tooLong = UnixTestSupport.pathOfLength(dir, UnixTestSupport.MAX_NAME_BYTES + 1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> UnixListener.bind(tooLong));
         assertTrue(e.getMessage().contains("too long"), e.getMessage());
@@ -332,19 +330,19 @@ class UnixListenerTest {
         }
         assertThrows(IllegalArgumentException.class,
                 () -> UnixListener.bind(UnixAddress.ofAbstract(new byte[UnixTestSupport.MAX_NAME_BYTES + 1])));
-        assertFdCount(before, "rejected names");
+        OpenFds.assertBackTo(before, "rejected names");
     }
 
     /** Misuse: nulls and the unnamed address. */
     @Test
     void badArguments() throws Exception {
-        int before = openFdCount();
+        int before = OpenFds.count();
         assertThrows(NullPointerException.class, () -> UnixListener.bind((Path) null));
         assertThrows(NullPointerException.class, () -> UnixListener.bind((UnixAddress) null));
         assertThrows(NullPointerException.class, () -> UnixListener.bind((UnixDomainSocketAddress) null));
         assertThrows(IllegalArgumentException.class, () -> UnixListener.bind(UnixAddress.unnamed()));
         assertThrows(IllegalArgumentException.class, () -> UnixListener.bind(Path.of("")));
-        assertFdCount(before, "rejected arguments");
+        OpenFds.assertBackTo(before, "rejected arguments");
     }
 
     /** Use after close: ClosedChannelException; close is idempotent and deregisters. */
@@ -377,7 +375,7 @@ class UnixListenerTest {
         int before = -1;
         for (int i = -1; i < 50; i++) {
             if (i == 0) {
-                before = openFdCount(); // after one warm-up round: the JDK client opens what it needs once
+                before = OpenFds.count(); // after one warm-up round: the JDK client opens what it needs once
             }
             Path path = dir.resolve("leak-" + i);
             try (UnixListener listener = UnixListener.bind(path);
@@ -385,7 +383,7 @@ class UnixListenerTest {
                 UnixStreamTest.awaitAccept(listener).close();
             }
         }
-        assertFdCount(before, "50 listeners");
+        OpenFds.assertBackTo(before, "50 listeners");
     }
 
 }

@@ -8,10 +8,8 @@ import static dev.pollux.MioPortSupport.expect;
 import static dev.pollux.MioPortSupport.expectEvents;
 import static dev.pollux.MioPortSupport.expectNoEvents;
 import static dev.pollux.MioPortSupport.onThread;
-import static dev.pollux.net.UnixTestSupport.assertFdCount;
 import static dev.pollux.net.UnixTestSupport.assertNonBlockingCloseOnExec;
 import static dev.pollux.net.UnixTestSupport.direct;
-import static dev.pollux.net.UnixTestSupport.openFdCount;
 import static dev.pollux.net.UnixTestSupport.written;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pollux.Events;
 import dev.pollux.Interest;
 import dev.pollux.KqueueSupport;
+import dev.pollux.OpenFds;
 import dev.pollux.OsException;
 import dev.pollux.Poll;
 import dev.pollux.Trigger;
@@ -593,7 +592,7 @@ class UnixStreamTest {
     /** Connecting where nobody listens: ConnectException; to a missing path: ENOENT. */
     @Test
     void connectFailures() throws Exception {
-        int before = openFdCount();
+        int before = OpenFds.count();
         OsException missing = assertThrows(OsException.class, () -> UnixStream.connect(path("missing")));
         assertEquals("ENOENT", missing.codeName());
         assertEquals("connect", missing.call());
@@ -605,13 +604,13 @@ class UnixStreamTest {
         ConnectException refused = assertThrows(ConnectException.class, () -> UnixStream.connect(stale));
         assertInstanceOf(OsException.class, refused.getCause());
         assertEquals("ECONNREFUSED", ((OsException) refused.getCause()).codeName());
-        assertFdCount(before, "failed connects");
+        OpenFds.assertBackTo(before, "failed connects");
     }
 
     /** Misuse: null, unnamed or too-long addresses fail before a descriptor is made. */
     @Test
     void badAddresses() throws Exception {
-        int before = openFdCount();
+        int before = OpenFds.count();
         assertThrows(NullPointerException.class, () -> UnixStream.connect((Path) null));
         assertThrows(NullPointerException.class, () -> UnixStream.connect((UnixAddress) null));
         assertThrows(NullPointerException.class, () -> UnixStream.connect((UnixDomainSocketAddress) null));
@@ -620,7 +619,7 @@ class UnixStreamTest {
         assertThrows(IllegalArgumentException.class, () -> UnixStream.connect(tooLong));
         byte[] longName = new byte[UnixTestSupport.MAX_NAME_BYTES + 1];
         assertThrows(IllegalArgumentException.class, () -> UnixStream.connect(UnixAddress.ofAbstract(longName)));
-        assertFdCount(before, "rejected addresses");
+        OpenFds.assertBackTo(before, "rejected addresses");
     }
 
     /** Use after close: ClosedChannelException from every call; close is idempotent. */
@@ -672,7 +671,7 @@ class UnixStreamTest {
     void noDescriptorLeaks() throws Exception {
         Path path = path("leaks");
         try (UnixListener listener = UnixListener.bind(path)) {
-            int before = openFdCount();
+            int before = OpenFds.count();
             for (int i = 0; i < 100; i++) {
                 try (UnixStream client = UnixStream.connect(path)) {
                     UnixStream accepted = awaitAccept(listener);
@@ -680,7 +679,7 @@ class UnixStreamTest {
                 }
                 UnixStream.pair().close();
             }
-            assertFdCount(before, "100 connections and pairs");
+            OpenFds.assertBackTo(before, "100 connections and pairs");
         }
     }
 

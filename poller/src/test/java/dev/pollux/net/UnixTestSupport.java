@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pollux.MioPortSupport;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.stream.Stream;
 
 /** Helpers for the Unix socket tests (mio's {@code tests/util/mod.rs} socket checks). */
 final class UnixTestSupport {
@@ -40,27 +38,6 @@ final class UnixTestSupport {
         assertTrue(flags >= 0, "no flags line for fd " + fd);
         assertTrue((flags & O_NONBLOCK) != 0, "fd " + fd + " is not non-blocking: " + Integer.toOctalString(flags));
         assertTrue((flags & O_CLOEXEC) != 0, "fd " + fd + " is not close-on-exec: " + Integer.toOctalString(flags));
-    }
-
-    static int openFdCount() {
-        try {
-            return (int) NetSupport.openFdCount();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /**
-     * Asserts the open descriptor count returns to {@code expected}, re-reading a few times so a
-     * descriptor the JVM opens for itself meanwhile does not fail the test (a leak stays).
-     */
-    static void assertFdCount(int expected, String what) {
-        int actual = openFdCount();
-        for (int attempt = 0; attempt < 20 && actual != expected; attempt++) {
-            sleep(50);
-            actual = openFdCount();
-        }
-        assertEquals(expected, actual, what + ": open descriptors before vs after");
     }
 
     static void sleep(long millis) {
