@@ -93,10 +93,22 @@ public abstract class Selector {
         }
     }
 
-    /** Closes a waker created by {@link #openWaker} before this selector closes. */
+    /**
+     * Closes a waker created by {@link #openWaker} before this selector closes. Inside the
+     * selector's guard, because a waker's close may use the queue's descriptor (kqueue deletes its
+     * EVFILT_USER event): a concurrent {@link #close()} waits for it, or, if it came first, closes
+     * the waker itself.
+     */
     public final void closeWaker(SelectorWaker waker) throws IOException {
-        if (wakers.remove(waker)) {
-            waker.close();
+        if (!guard.enter()) {
+            return; // closed or closing: close() closes every waker still in the set
+        }
+        try {
+            if (wakers.remove(waker)) {
+                waker.close();
+            }
+        } finally {
+            guard.exit();
         }
     }
 
