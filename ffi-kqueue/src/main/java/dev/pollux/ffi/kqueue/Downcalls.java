@@ -22,15 +22,27 @@ final class Downcalls {
 
     private Downcalls() {}
 
-    /** Per-thread native memory: errno capture and a {@code struct timespec}. */
+    /** Bytes of per-thread scratch memory for the structs the POSIX calls pass by pointer. */
+    static final long SCRATCH_BYTES = 1024;
+    /** Bytes reserved for a {@code struct msghdr} (48 on BSD, 56 on Linux). */
+    static final long MESSAGE_BYTES = 64;
+
+    /**
+     * Per-thread native memory: errno capture, a {@code struct timespec}, a scratch area and a
+     * message header for {@link PosixCalls}.
+     */
     static final class Frame {
         final MemorySegment capture;
         final MemorySegment timespec;
+        final MemorySegment scratch;
+        final MemorySegment message;
 
         private Frame() {
             Arena arena = Arena.ofAuto();
             capture = arena.allocate(CAPTURE_LAYOUT);
             timespec = arena.allocate(16, 8);
+            scratch = arena.allocate(SCRATCH_BYTES, 16);
+            message = arena.allocate(MESSAGE_BYTES, 8);
         }
 
         int errno() {
