@@ -721,12 +721,17 @@ public final class PosixCalls {
         }
         if (group.length == 4) {
             MemorySegment req = scratch.asSlice(VALUE_OFFSET, layouts.groupReqSize());
-            req.fill((byte) 0);
-            req.set(INT, 0, interfaceIndex);
-            sockaddr.putInet4(req.asSlice(layouts.groupReqGroupOffset()), group, 0);
+            writeGroupRequest(req, group, interfaceIndex);
             return setOption(fd, s.ipprotoIp(), join ? s.mcastJoinGroup() : s.mcastLeaveGroup(), req);
         }
         throw new IllegalArgumentException("a group address has 4 or 16 bytes, not " + group.length);
+    }
+
+    /** Writes a {@code struct group_req} for an IPv4 {@code group} on interface {@code interfaceIndex}. */
+    void writeGroupRequest(MemorySegment req, byte[] group, int interfaceIndex) {
+        req.asSlice(0, layouts.groupReqSize()).fill((byte) 0);
+        req.set(INT, 0, interfaceIndex);
+        sockaddr.putInet4(req.asSlice(layouts.groupReqGroupOffset()), group, 0);
     }
 
     /**
