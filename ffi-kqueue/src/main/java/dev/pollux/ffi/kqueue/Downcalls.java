@@ -14,35 +14,23 @@ import java.lang.invoke.VarHandle;
 final class Downcalls {
     static final Linker LINKER = Linker.nativeLinker();
     static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
-    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE_LAYOUT
+    static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+    static final VarHandle ERRNO = CAPTURE_LAYOUT
             .varHandle(MemoryLayout.PathElement.groupElement("errno"))
             .withInvokeExactBehavior();
     private static final ThreadLocal<Frame> FRAME = ThreadLocal.withInitial(Frame::new);
 
     private Downcalls() {}
 
-    /** Bytes of per-thread scratch memory for the structs the POSIX calls pass by pointer. */
-    static final long SCRATCH_BYTES = 1024;
-    /** Bytes reserved for a {@code struct msghdr} (48 on BSD, 56 on Linux). */
-    static final long MESSAGE_BYTES = 64;
-
-    /**
-     * Per-thread native memory: errno capture, a {@code struct timespec}, a scratch area and a
-     * message header for {@link PosixCalls}.
-     */
+    /** Per-thread native memory: errno capture and a {@code struct timespec}. */
     static final class Frame {
         final MemorySegment capture;
         final MemorySegment timespec;
-        final MemorySegment scratch;
-        final MemorySegment message;
 
         private Frame() {
             Arena arena = Arena.ofAuto();
             capture = arena.allocate(CAPTURE_LAYOUT);
             timespec = arena.allocate(16, 8);
-            scratch = arena.allocate(SCRATCH_BYTES, 16);
-            message = arena.allocate(MESSAGE_BYTES, 8);
         }
 
         int errno() {

@@ -49,6 +49,34 @@ public final class PosixCalls {
     private static final long VALUE_OFFSET = 512;
     private static final long LENGTH_OFFSET = 1008;
 
+    /** Bytes of per-thread scratch memory for the structs these calls pass by pointer. */
+    private static final long SCRATCH_BYTES = 1024;
+    /** Bytes reserved for a {@code struct msghdr} (48 on BSD, 56 on Linux). */
+    private static final long MESSAGE_BYTES = 64;
+    private static final ThreadLocal<Frame> FRAME = ThreadLocal.withInitial(Frame::new);
+
+    /**
+     * Per-thread native memory of these calls (apart from the kqueue wrapper's, so that the
+     * backend's memory stays as it was): errno capture, a scratch area and a message header;
+     * freed by the garbage collector with the thread's frame.
+     */
+    private static final class Frame {
+        final MemorySegment capture;
+        final MemorySegment scratch;
+        final MemorySegment message;
+
+        Frame() {
+            java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofAuto();
+            capture = arena.allocate(Downcalls.CAPTURE_LAYOUT);
+            scratch = arena.allocate(SCRATCH_BYTES, 16);
+            message = arena.allocate(MESSAGE_BYTES, 8);
+        }
+
+        int errno() {
+            return (int) Downcalls.ERRNO.get(capture, 0L);
+        }
+    }
+
     /** How many buffers one vectored call takes. */
     public static final int MAX_IO_VECTORS = (int) (VALUE_OFFSET / IOVEC_SIZE);
 
@@ -109,7 +137,7 @@ public final class PosixCalls {
         this.eintr = platform.errno().eintr();
         this.einprogress = platform.errno().einprogress();
         this.atomicFlags = s.sockNonblock() | s.sockCloexec();
-        if (layouts.msghdrSize() > Downcalls.MESSAGE_BYTES) {
+        if (layouts.msghdrSize() > MESSAGE_BYTES) {
             throw new IllegalArgumentException("struct msghdr of " + layouts.msghdrSize() + " bytes does not fit");
         }
         if (layouts.storageSize() + layouts.groupReqGroupOffset() > LENGTH_OFFSET - VALUE_OFFSET) {
@@ -181,7 +209,7 @@ public final class PosixCalls {
 
     /** {@code fcntl(fd, command, argument)}: the command's result, or {@code -errno}. Retries EINTR. */
     public int fcntl(int fd, int command, int argument) {
-        Downcalls.Frame frame = Downcalls.frame();
+        Frame frame = FRAME.get();
         try {
             while (true) {
                 int r = (int) fcntl.invokeExact(frame.capture, fd, command, argument);
@@ -238,7 +266,7 @@ public final class PosixCalls {
      */
     public int pipe(int[] fds) {
         Objects.checkFromIndexSize(0, 2, fds.length);
-        Downcalls.Frame frame = Downcalls.frame();
+        Frame frame = FRAME.get();
         MemorySegment pair = frame.scratch;
         try {
             int r = pipe2 != null
@@ -280,7 +308,7 @@ public final class PosixCalls {
 
     private long transfer(MethodHandle call, int fd, MemorySegment buffer, long length) {
         Objects.checkFromIndexSize(0L, length, buffer.byteSize());
-        Downcalls.Frame frame = Downcalls.frame();
+        Frame frame = FRAME.get();
         try {
             while (true) {
                 long r = (long) call.invokeExact(frame.capture, fd, buffer, length);
@@ -309,7 +337,7 @@ public final class PosixCalls {
 
     private long vectored(MethodHandle call, int fd, ByteBuffer[] buffers, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, buffers.length);
-        Downcalls.Frame frame = Downcalls.frame();
+        Frame frame = FRAME.get();
         int count = Math.min(length, MAX_IO_VECTORS);
         fillIoVec(frame.scratch, buffers, offset, count);
         try {
@@ -342,7 +370,7 @@ public final class PosixCalls {
 
     /** {@code close}: 0, or {@code -errno}; EINTR counts as closed. */
     public int close(int fd) {
-        Downcalls.Frame frame = Downcalls.frame();
+        Frame frame = FRAME.get();
         try {
             int r = (int) close.invokeExact(frame.capture, fd);
             if (r == 0) {
@@ -362,7 +390,7 @@ public final class PosixCalls {
      * platform has it) with SO_NOSIGPIPE: its descriptor, or {@code -errno}.
      */
     public int socket(int family, int type) {
-        Downcalls.Frame frame = Downcalls.frame();
+        Frame frame = FRAME.get();
         int fd;
         try {
             fd = (int) socket.invokeExact(frame.capture, family, type | atomicFlags, 0);
@@ -375,7 +403,7 @@ public final class PosixCalls {
     /** A connected pair, prepared like {@link #socket}, into {@code fds}: 0, or {@code -errno}. */
     public int socketpair(int family, int type, int[] fds) {
         Objects.checkFromIndexSize(0, 2, fds.length);
-        Downcalls.Frame frame = Downcalls.frame();
+        Frame frame = FRAME.get();
         MemorySegment pair = frame.scratch;
         try {
             int r = (int) socketpair.invokeExact(frame.capture, family, type | atomicFlags, 0, pair);
@@ -427,7 +455,7 @@ public final class PosixCalls {
      * ({@code -EAGAIN} when none is pending). Retries EINTR.
      */
     public int accept(int fd) {
-        Downcalls.Frame frame = Downcalls.frame();
+        Frame frame = FRAME.get();
         try {
             while (true) {
                 int r = accept4 != null
@@ -449,7 +477,7 @@ public final class PosixCalls {
     /** {@code bind}: 0, or {@code -errno}. */
     public int bind(int fd, MemorySegment address, int length) {
         checkAddress(address, length);
-        Downcalls.Frame frame = Downcalls.frame();
+        Frame frame = FRAME.get();
         try {
             int r = (int) bind.invokeExact(frame.capture, fd, address, length);
             return r == 0 ? 0 : -frame.errno();
@@ -460,7 +488,7 @@ public final class PosixCalls {
 
     /** {@code listen}: 0, or {@code -errno}. */
     public int listen(int fd, int backlog) {
-        Downcalls.Frame frame = Downcalls.frame();
+        Frame frame = FRAME.get();
         try {
             int r = (int) listen.invokeExact(frame.capture, fd, backlog);
             return r == 0 ? 0 : -frame.errno();
@@ -472,7 +500,7 @@ public final class PosixCalls {
     /** {@code connect}: 0, or {@code -errno} ({@code -EINPROGRESS} while connecting, and for EINTR). */
     public int connect(int fd, MemorySegment address, int length) {
         checkAddress(address, length);
-        Downcalls.Frame frame = Downcalls.frame();
+        Frame frame = FRAME.get();
         try {
             int r = (int) connect.invokeExact(frame.capture, fd, address, length);
             if (r == 0) {
@@ -497,7 +525,7 @@ public final class PosixCalls {
 
     private int name(MethodHandle call, int fd, MemorySegment address) {
         checkAddress(address, layouts.storageSize());
-        Downcalls.Frame frame = Downcalls.frame();
+        Frame frame = FRAME.get();
         MemorySegment length = frame.scratch.asSlice(LENGTH_OFFSET, Integer.BYTES);
         length.set(INT, 0, layouts.storageSize());
         try {
@@ -511,7 +539,7 @@ public final class PosixCalls {
     /** {@code shutdown} of the read side, the write side or both: 0, or {@code -errno}. */
     public int shutdown(int fd, boolean read, boolean write) {
         int how = read && write ? s.shutRdwr() : (read ? s.shutRd() : s.shutWr());
-        Downcalls.Frame frame = Downcalls.frame();
+        Frame frame = FRAME.get();
         try {
             int r = (int) shutdown.invokeExact(frame.capture, fd, how);
             return r == 0 ? 0 : -frame.errno();
@@ -522,7 +550,7 @@ public final class PosixCalls {
 
     /** {@code getsockopt} into {@code value} ({@code value.byteSize()} bytes): the length written, or {@code -errno}. */
     public int getOption(int fd, int level, int name, MemorySegment value) {
-        Downcalls.Frame frame = Downcalls.frame();
+        Frame frame = FRAME.get();
         MemorySegment length = frame.scratch.asSlice(LENGTH_OFFSET, Integer.BYTES);
         length.set(INT, 0, (int) value.byteSize());
         try {
@@ -535,7 +563,7 @@ public final class PosixCalls {
 
     /** {@code setsockopt} with {@code value.byteSize()} bytes: 0, or {@code -errno}. */
     public int setOption(int fd, int level, int name, MemorySegment value) {
-        Downcalls.Frame frame = Downcalls.frame();
+        Frame frame = FRAME.get();
         try {
             int r = (int) setsockopt.invokeExact(frame.capture, fd, level, name, value, (int) value.byteSize());
             return r == 0 ? 0 : -frame.errno();
@@ -546,7 +574,7 @@ public final class PosixCalls {
 
     /** Reads an {@code int} option: its value (unsigned), or {@code -errno} as a negative long. */
     public long getIntOption(int fd, int level, int name) {
-        MemorySegment value = Downcalls.frame().scratch.asSlice(VALUE_OFFSET, Integer.BYTES);
+        MemorySegment value = FRAME.get().scratch.asSlice(VALUE_OFFSET, Integer.BYTES);
         value.set(INT, 0, 0);
         int r = getOption(fd, level, name, value);
         return r < 0 ? r : Integer.toUnsignedLong(value.get(INT, 0));
@@ -554,7 +582,7 @@ public final class PosixCalls {
 
     /** Sets an {@code int} option: 0, or {@code -errno}. */
     public int setIntOption(int fd, int level, int name, int v) {
-        MemorySegment value = Downcalls.frame().scratch.asSlice(VALUE_OFFSET, Integer.BYTES);
+        MemorySegment value = FRAME.get().scratch.asSlice(VALUE_OFFSET, Integer.BYTES);
         value.set(INT, 0, v);
         return setOption(fd, level, name, value);
     }
@@ -576,7 +604,7 @@ public final class PosixCalls {
 
     private long transfer(MethodHandle call, int fd, MemorySegment buffer, long length, int flags) {
         Objects.checkFromIndexSize(0L, length, buffer.byteSize());
-        Downcalls.Frame frame = Downcalls.frame();
+        Frame frame = FRAME.get();
         try {
             while (true) {
                 long r = (long) call.invokeExact(frame.capture, fd, buffer, length, flags);
@@ -597,7 +625,7 @@ public final class PosixCalls {
     public long sendTo(int fd, MemorySegment buffer, long length, MemorySegment address, int addressLength) {
         Objects.checkFromIndexSize(0L, length, buffer.byteSize());
         checkAddress(address, addressLength);
-        Downcalls.Frame frame = Downcalls.frame();
+        Frame frame = FRAME.get();
         MethodHandle call = buffer.isNative() ? sendto : sendtoHeap;
         try {
             while (true) {
@@ -624,7 +652,7 @@ public final class PosixCalls {
             int[] addressLength) {
         Objects.checkFromIndexSize(0L, length, buffer.byteSize());
         checkAddress(address, layouts.storageSize());
-        Downcalls.Frame frame = Downcalls.frame();
+        Frame frame = FRAME.get();
         MemorySegment lengthCell = frame.scratch.asSlice(LENGTH_OFFSET, Integer.BYTES);
         MethodHandle call = buffer.isNative() ? recvfrom : recvfromHeap;
         try {
@@ -658,7 +686,7 @@ public final class PosixCalls {
 
     private long message(MethodHandle call, int fd, ByteBuffer[] buffers, int offset, int length, int flags) {
         Objects.checkFromIndexSize(offset, length, buffers.length);
-        Downcalls.Frame frame = Downcalls.frame();
+        Frame frame = FRAME.get();
         int count = Math.min(length, MAX_IO_VECTORS);
         fillIoVec(frame.scratch, buffers, offset, count);
         MemorySegment message = frame.message;
@@ -702,7 +730,7 @@ public final class PosixCalls {
      * else {@code -EOPNOTSUPP}. Returns 0 or {@code -errno}.
      */
     public int multicastMembership(int fd, int family, byte[] group, int interfaceIndex, boolean join) {
-        MemorySegment scratch = Downcalls.frame().scratch;
+        MemorySegment scratch = FRAME.get().scratch;
         if (group.length == 16 || (group.length == 4 && family == s.afInet6())) {
             if (group.length == 4 && !s.v4GroupsOnV6ViaMapped()) {
                 return -platform.errno().eopnotsupp();
@@ -740,7 +768,7 @@ public final class PosixCalls {
      * {@code address} is not null, its address, which {@link #multicastInterface4} reads back.
      */
     public int setMulticastInterface4(int fd, int interfaceIndex, byte[] address) {
-        MemorySegment mreqn = Downcalls.frame().scratch.asSlice(VALUE_OFFSET, 12);
+        MemorySegment mreqn = FRAME.get().scratch.asSlice(VALUE_OFFSET, 12);
         mreqn.fill((byte) 0);
         if (address != null) {
             if (address.length != 4) {
@@ -757,7 +785,7 @@ public final class PosixCalls {
         if (address.length != 4) {
             throw new IllegalArgumentException("an IPv4 address has 4 bytes, not " + address.length);
         }
-        MemorySegment value = Downcalls.frame().scratch.asSlice(VALUE_OFFSET, 4);
+        MemorySegment value = FRAME.get().scratch.asSlice(VALUE_OFFSET, 4);
         value.fill((byte) 0);
         int r = getOption(fd, s.ipprotoIp(), s.ipMulticastIf(), value);
         if (r < 0) {
