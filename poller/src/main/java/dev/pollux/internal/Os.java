@@ -158,6 +158,9 @@ final class OsHolder {
         if (os.startsWith("Linux")) {
             return new dev.pollux.internal.linux.LinuxOs();
         }
+        if (os.startsWith("Mac OS X") || os.startsWith("FreeBSD")) {
+            return new dev.pollux.internal.bsd.BsdOs(dev.pollux.ffi.kqueue.PosixPlatform.current());
+        }
         throw new UnsupportedOperationException("Pollux has no system-call layer for " + os + " yet");
     }
 }

@@ -37,17 +37,19 @@ public final class PolluxSocketOptions {
     public static final SocketOption<Boolean> TCP_FASTOPEN_CONNECT = new Option<>("TCP_FASTOPEN_CONNECT", Boolean.class);
     /** Hold back partial frames until uncorked (Linux). */
     public static final SocketOption<Boolean> TCP_CORK = new Option<>("TCP_CORK", Boolean.class);
-    /** BSD's equivalent of {@link #TCP_CORK}. */
+    /** BSD's equivalent of {@link #TCP_CORK} (macOS, FreeBSD). */
     public static final SocketOption<Boolean> TCP_NOPUSH = new Option<>("TCP_NOPUSH", Boolean.class);
     /** Send ACKs immediately rather than delayed (Linux; the kernel may reset it). */
     public static final SocketOption<Boolean> TCP_QUICKACK = new Option<>("TCP_QUICKACK", Boolean.class);
-    /** Bytes of unsent data above which the socket stops reporting writable. */
+    /** Bytes of unsent data above which the socket stops reporting writable (Linux, macOS). */
     public static final SocketOption<Integer> TCP_NOTSENT_LOWAT = new Option<>("TCP_NOTSENT_LOWAT", Integer.class);
     /** Microseconds to busy-poll the device queue on blocking receives (Linux). */
     public static final SocketOption<Integer> SO_BUSY_POLL = new Option<>("SO_BUSY_POLL", Integer.class);
     /**
      * Read-only, TCP sockets: the kernel's statistics for the connection (round-trip time,
-     * congestion window, retransmissions...). Linux; elsewhere {@link UnsupportedOperationException}.
+     * congestion window, retransmissions...). Linux only: on macOS and FreeBSD, whose
+     * {@code struct tcp_info} (FreeBSD) and {@code TCP_CONNECTION_INFO} (macOS) differ from Linux's,
+     * {@code getOption} throws {@link UnsupportedOperationException}.
      */
     public static final SocketOption<TcpInfo> TCP_INFO = new Option<>("TCP_INFO", TcpInfo.class);
     /** Allow binding to an address that is not (yet) configured (Linux). */

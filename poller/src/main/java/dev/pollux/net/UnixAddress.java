@@ -38,7 +38,11 @@ public final class UnixAddress extends SocketAddress {
         return new UnixAddress(bytes, false);
     }
 
-    /** A Linux abstract-namespace address (the name without the leading NUL byte). */
+    /**
+     * A Linux abstract-namespace address (the name without the leading NUL byte). macOS and
+     * FreeBSD have no abstract namespace: binding or connecting to one there throws
+     * {@link UnsupportedOperationException}.
+     */
     public static UnixAddress ofAbstract(byte[] name) {
         return new UnixAddress(Objects.requireNonNull(name, "name").clone(), true);
     }

@@ -14,8 +14,8 @@ import java.lang.invoke.VarHandle;
 final class Downcalls {
     static final Linker LINKER = Linker.nativeLinker();
     static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
-    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE_LAYOUT
+    static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+    static final VarHandle ERRNO = CAPTURE_LAYOUT
             .varHandle(MemoryLayout.PathElement.groupElement("errno"))
             .withInvokeExactBehavior();
     private static final ThreadLocal<Frame> FRAME = ThreadLocal.withInitial(Frame::new);
