@@ -4,9 +4,11 @@ import dev.pollux.Events;
 import dev.pollux.Interest;
 import dev.pollux.Poll;
 import dev.pollux.Trigger;
-import dev.pollux.unix.Pipe;
+import dev.pollux.net.UdpSocket;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
@@ -29,13 +31,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Benchmark 3: one non-blocking poll with K sources ready out of M registered. M pipe read ends
- * are registered level-triggered and K of them, spread evenly, hold a byte, so every poll
+ * Benchmark 3: one non-blocking poll with K sources ready out of M registered. M UDP sockets
+ * (one descriptor each, so M = 10,000 fits the usual 20,000-descriptor limit) are registered
+ * level-triggered for reading and K of them, spread evenly, hold a datagram, so every poll
  * returns the same K events; one operation is one poll plus reading each event's token. Events
  * per second is K divided by the time per operation. The point: the cost follows K, not M
  * (epoll keeps a ready list; nothing scans the registered set).
- *
- * <p>M = 10,000 pipes take 20,000 descriptors: {@code scripts/bench.sh} raises {@code ulimit -n}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -50,8 +51,8 @@ public class PollScaling {
     @Param({"1024", "10000"})
     public int m;
 
-    private final List<Pipe> pipes = new ArrayList<>();
-    private final List<java.nio.channels.Pipe> nioPipes = new ArrayList<>();
+    private final List<UdpSocket> sockets = new ArrayList<>();
+    private final List<DatagramChannel> channels = new ArrayList<>();
     private Poll poll;
     private Events events;
     private Selector selector;
@@ -70,47 +71,46 @@ public class PollScaling {
             throw new IllegalArgumentException("k > m");
         }
         ByteBuffer one = ByteBuffer.allocateDirect(1);
-        try {
+        InetSocketAddress loopback = new InetSocketAddress("127.0.0.1", 0);
+        try (DatagramChannel sender = DatagramChannel.open()) {
             if (params.getBenchmark().endsWith("pollux")) {
                 poll = Poll.open();
                 events = Events.withCapacity(1024);
                 for (int i = 0; i < m; i++) {
-                    Pipe p = Pipe.open();
-                    pipes.add(p);
-                    poll.registry().register(p.receiver(), i, Interest.READABLE, Trigger.LEVEL);
+                    UdpSocket s = UdpSocket.bind(loopback);
+                    sockets.add(s);
+                    poll.registry().register(s, i, Interest.READABLE, Trigger.LEVEL);
                     if (ready(i)) {
-                        p.sender().write(one.clear());
+                        sender.send(one.clear(), s.localAddress());
                     }
                 }
             } else {
                 selector = Selector.open();
                 for (int i = 0; i < m; i++) {
-                    java.nio.channels.Pipe p = java.nio.channels.Pipe.open();
-                    nioPipes.add(p);
-                    p.source().configureBlocking(false);
-                    p.source().register(selector, SelectionKey.OP_READ);
+                    DatagramChannel c = DatagramChannel.open().bind(loopback);
+                    channels.add(c);
+                    c.configureBlocking(false);
+                    c.register(selector, SelectionKey.OP_READ);
                     if (ready(i)) {
-                        p.sink().write(one.clear());
+                        sender.send(one.clear(), c.getLocalAddress());
                     }
                 }
             }
         } catch (IOException e) {
-            throw new IOException("could not open " + m + " pipes (" + 2 * m
-                    + " descriptors); raise the limit with ulimit -n", e);
+            throw new IOException("could not open " + m + " UDP sockets; raise the limit with ulimit -n", e);
         }
     }
 
     @TearDown(Level.Trial)
     public void close() throws IOException {
-        for (Pipe p : pipes) {
-            p.close();
+        for (UdpSocket s : sockets) {
+            s.close();
         }
-        for (java.nio.channels.Pipe p : nioPipes) {
-            p.source().close();
-            p.sink().close();
+        for (DatagramChannel c : channels) {
+            c.close();
         }
-        pipes.clear();
-        nioPipes.clear();
+        sockets.clear();
+        channels.clear();
         if (poll != null) {
             poll.close();
         }
