@@ -43,7 +43,7 @@ else
     echo "no C compiler (gcc): the C floor and the echo benchmark are skipped; install gcc" >&2
 fi
 
-# Poll with M = 10,000 registered pipes needs 20,000 descriptors in one JVM, and more for NIO.
+# Headroom for many sockets (the poll K-of-M benchmark opens 10,000 per JVM); where the limit cannot be raised it stays.
 ulimit -Hn 65536 2>/dev/null || true
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
