@@ -10,6 +10,7 @@
 module dev.pollux {
     requires dev.pollux.ffi.epoll;
     requires dev.pollux.ffi.kqueue;
+    requires jdk.jfr;
 
     exports dev.pollux;
     exports dev.pollux.net;

@@ -35,6 +35,11 @@ public final class IoSource {
     private final CloseGuard guard = new CloseGuard();
     private final Object lock = new Object();
     private volatile Registration registration;
+    /**
+     * The registration {@link #deregister} ended, kept so that registering again with the same
+     * Poll and token (a connection pool, a proxy pausing a peer) allocates nothing. Guarded by lock.
+     */
+    private Registration retired;
 
     private IoSource(int fd, boolean socket) {
         if (fd < 0) {
@@ -77,7 +82,9 @@ public final class IoSource {
                         : "registered with another Poll: deregister it there first");
             }
             selector.register(fd, token, interest, trigger);
-            registration = new Registration(selector, token);
+            Registration last = retired;
+            registration = last != null && last.selector == selector && last.token == token
+                    ? last : new Registration(selector, token);
         }
     }
 
@@ -87,7 +94,10 @@ public final class IoSource {
             ensureOpen();
             requireRegisteredWith(selector);
             selector.reregister(fd, token, interest, trigger);
-            registration = new Registration(selector, token);
+            if (registration.token != token) {
+                // Changing only the interest (the common case: WRITABLE on and off) allocates nothing.
+                registration = new Registration(selector, token);
+            }
         }
     }
 
@@ -97,6 +107,7 @@ public final class IoSource {
             ensureOpen();
             requireRegisteredWith(selector);
             selector.deregister(fd);
+            retired = registration;
             registration = null;
         }
     }

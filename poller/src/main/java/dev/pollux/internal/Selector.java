@@ -3,6 +3,9 @@ package dev.pollux.internal;
 import dev.pollux.Backend;
 import dev.pollux.Interest;
 import dev.pollux.Trigger;
+import dev.pollux.internal.jfr.JfrSupport;
+import dev.pollux.internal.jfr.PollEvent;
+import dev.pollux.internal.jfr.RegistrationEvent;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.ClosedSelectorException;
@@ -45,9 +48,41 @@ public abstract class Selector {
             case ENTERED -> { }
         }
         try {
+            if (JfrSupport.pollEnabled()) {
+                return recordedSelect(buffer, capacity, timeoutNanos);
+            }
             return implSelect(buffer, capacity, timeoutNanos);
         } finally {
             guard.exitExclusive();
+        }
+    }
+
+    /** {@link #implSelect} inside a JFR poll event; only while a recording asks for it. */
+    private int recordedSelect(MemorySegment buffer, int capacity, long timeoutNanos) throws IOException {
+        PollEvent event = new PollEvent();
+        event.begin();
+        int n = implSelect(buffer, capacity, timeoutNanos);
+        event.end();
+        if (event.shouldCommit()) {
+            event.backend = backend().name();
+            event.events = n;
+            event.capacity = capacity;
+            event.timeout = timeoutNanos;
+            event.commit();
+        }
+        return n;
+    }
+
+    private void recordRegistration(String operation, int fd, long token, Interest interest, Trigger trigger) {
+        RegistrationEvent event = new RegistrationEvent();
+        if (event.shouldCommit()) {
+            event.operation = operation;
+            event.backend = backend().name();
+            event.fd = fd;
+            event.token = token;
+            event.interest = interest == null ? null : interest.toString();
+            event.trigger = trigger == null ? null : trigger.name();
+            event.commit();
         }
     }
 
@@ -56,6 +91,9 @@ public abstract class Selector {
         enter();
         try {
             implRegister(fd, token, interest, trigger);
+            if (JfrSupport.registrationEnabled()) {
+                recordRegistration("register", fd, token, interest, trigger);
+            }
         } finally {
             guard.exit();
         }
@@ -66,6 +104,9 @@ public abstract class Selector {
         enter();
         try {
             implReregister(fd, token, interest, trigger);
+            if (JfrSupport.registrationEnabled()) {
+                recordRegistration("reregister", fd, token, interest, trigger);
+            }
         } finally {
             guard.exit();
         }
@@ -76,6 +117,9 @@ public abstract class Selector {
         enter();
         try {
             implDeregister(fd);
+            if (JfrSupport.registrationEnabled()) {
+                recordRegistration("deregister", fd, 0, null, null);
+            }
         } finally {
             guard.exit();
         }

@@ -1,0 +1,238 @@
+package dev.pollux.bench.suite;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Prints the suite's figures as Markdown: the machine, the micro-benchmark table with the C floor
+ * and ratios, poll cost against K and M, registration throughput, the echo tables, and every
+ * target with its measured value and whether it was met.
+ */
+final class Report {
+    private final Mode mode;
+    private final String command;
+    private final Map<String, Micro.Figure> f;
+    private final double pipeFloor;
+    private final double wakeFloor;
+    private final Echo.Load load;
+    private final List<Echo.Row> single;
+    private final List<Echo.Row> multi;
+    private PrintStream out;
+
+    Report(Mode mode, String command, Map<String, Micro.Figure> figures, double pipeFloor, double wakeFloor,
+            Echo.Load load, List<Echo.Row> single, List<Echo.Row> multi) {
+        this.mode = mode;
+        this.command = command;
+        this.f = figures;
+        this.pipeFloor = pipeFloor;
+        this.wakeFloor = wakeFloor;
+        this.load = load;
+        this.single = single;
+        this.multi = multi;
+    }
+
+    void print(PrintStream out) {
+        this.out = out;
+        out.println("## Pollux benchmark report (" + mode.name().toLowerCase(Locale.ROOT) + " mode)");
+        out.println();
+        out.println("- machine: " + machine());
+        out.println("- JDK: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
+        out.println("- load average at the end: " + loadAverage());
+        if (!command.isEmpty()) {
+            out.println("- command: `" + command + "`");
+        }
+        out.println();
+        if (!f.isEmpty()) {
+            micro();
+            scaling();
+            registration();
+        }
+        if (!single.isEmpty()) {
+            echo("Echo, single event loop", single);
+        }
+        if (!multi.isEmpty()) {
+            echo("Echo, two event loops", multi);
+        }
+        targets();
+    }
+
+    private void micro() {
+        out.println("### Pipe token passing and wake round trip (ns/op, lower is better)");
+        out.println();
+        out.println("| benchmark | Pollux | JDK NIO | C floor | Pollux / C | Pollux / NIO | Pollux B/op | NIO B/op |");
+        out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+        microRow("pipe token passing (1 thread)", "PipePingPong", pipeFloor);
+        microRow("wake round trip (2 threads)", "WakeRoundTrip", wakeFloor);
+        out.println();
+    }
+
+    private void microRow(String label, String bench, double floor) {
+        Micro.Figure p = f.get(bench + ".pollux");
+        Micro.Figure n = f.get(bench + ".nio");
+        out.printf("| %s | %s | %s | %s | %s | %s | %s | %s |%n", label, ns(p), ns(n), num(floor, 1),
+                ratio(p, floor), ratio(p, n == null ? Double.NaN : n.nanos()), bytes(p), bytes(n));
+    }
+
+    private void scaling() {
+        out.println("### Poll with K ready of M registered (one non-blocking poll, level-triggered UDP sockets)");
+        out.println();
+        out.println("| K | M | Pollux ns/poll | Pollux Mevents/s | NIO ns/poll | NIO Mevents/s | Pollux B/op | NIO B/op |");
+        out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for (String k : List.of("1", "64", "1024")) {
+            for (String m : List.of("1024", "10000")) {
+                Micro.Figure p = f.get("PollScaling.pollux k=" + k + " m=" + m);
+                Micro.Figure n = f.get("PollScaling.nio k=" + k + " m=" + m);
+                if (p == null && n == null) {
+                    continue;
+                }
+                int kk = Integer.parseInt(k);
+                out.printf("| %s | %s | %s | %s | %s | %s | %s | %s |%n", k, m, ns(p), events(p, kk), ns(n), events(n, kk),
+                        bytes(p), bytes(n));
+            }
+        }
+        out.println();
+    }
+
+    private void registration() {
+        out.println("### Registration (ns/op; NIO's include a selectNow() per change, which applies it)");
+        out.println();
+        out.println("| operation | Pollux | JDK NIO | Pollux / NIO | Pollux B/op | NIO B/op |");
+        out.println("|---|---:|---:|---:|---:|---:|");
+        for (String[] r : List.of(new String[] {"register + deregister", "RegisterDeregister"},
+                new String[] {"reregister (change interest)", "Reregister"})) {
+            Micro.Figure p = f.get("RegistrationChurn.pollux" + r[1]);
+            Micro.Figure n = f.get("RegistrationChurn.nio" + r[1]);
+            out.printf("| %s | %s | %s | %s | %s | %s |%n", r[0], ns(p), ns(n), ratio(p, n == null ? Double.NaN : n.nanos()),
+                    bytes(p), bytes(n));
+        }
+        out.println();
+    }
+
+    private void echo(String title, List<Echo.Row> rows) {
+        out.println("### " + title + " (" + load + ", C epoll load generator)");
+        out.println();
+        out.println("| server | msg/s | p50 us | p99 us | server CPU us/msg | server CPU (cores) | client CPU us/msg | client CPU (cores) | clean stop |");
+        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---|");
+        for (Echo.Row r : rows) {
+            out.printf("| %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", r.server(), num(r.msgPerSec(), 0), num(r.p50(), 1),
+                    num(r.p99(), 1), num(r.serverCpuUsPerMsg(), 2), num(r.serverBusy(), 2), num(r.clientCpuUsPerMsg(), 2),
+                    num(r.clientBusy(), 2), r.cleanExit() ? "yes" : "NO");
+        }
+        out.println();
+        out.println("A client near 1.00 core is saturated: msg/s then measures the load generator, and server CPU per"
+                + " message is the figure to compare.");
+        out.println();
+    }
+
+    private void targets() {
+        out.println("### Targets");
+        out.println();
+        out.println("| target | measured | met |");
+        out.println("|---|---|---|");
+        Micro.Figure pipe = f.get("PipePingPong.pollux");
+        Micro.Figure pipeNio = f.get("PipePingPong.nio");
+        Micro.Figure wake = f.get("WakeRoundTrip.pollux");
+        if (pipe != null) {
+            target("pipe token passing <= 1.10x C floor", pipe.nanos() / pipeFloor, 1.10);
+            if (pipeNio != null) {
+                target("pipe token passing <= 0.6x JDK Selector", pipe.nanos() / pipeNio.nanos(), 0.6);
+            }
+            // JMH's gc profiler counts every thread of the fork, so a fork allocating a little in
+            // the background shows B/op that grows with the time per operation; report that rate.
+            out.printf("| 0 B/op in the Pollux poll loop (< 0.5 B/op within JMH's resolution) | pipe %s B/op, wake %s B/op;"
+                    + " poll K of M: at most %s KB/s for the whole fork, however many events | %s |%n",
+                    bytes(pipe), bytes(wake), num(worstScalingRate(), 0),
+                    pipe.bytesPerOp() < 0.5 && (wake == null || wake.bytesPerOp() < 0.5) ? "yes" : "NO");
+            flatness();
+        }
+        if (wake != null) {
+            target("wake round trip <= 1.10x C floor", wake.nanos() / wakeFloor, 1.10);
+        }
+        Optional<Echo.Row> pollux = row("Pollux on Poll");
+        Optional<Echo.Row> netty = row("Netty 4.2 epoll");
+        Optional<Echo.Row> c = row("C floor (epoll)");
+        if (pollux.isPresent() && netty.isPresent()) {
+            target("echo: server CPU/msg <= Netty epoll's", pollux.get().serverCpuUsPerMsg() / netty.get().serverCpuUsPerMsg(), 1.0);
+            target("echo: p99 latency <= Netty's", pollux.get().p99() / netty.get().p99(), 1.0);
+        }
+        if (pollux.isPresent() && c.isPresent()) {
+            target("echo: server CPU/msg <= 1.10x C floor's", pollux.get().serverCpuUsPerMsg() / c.get().serverCpuUsPerMsg(), 1.10);
+        }
+        out.println();
+    }
+
+    private void flatness() {
+        for (String k : List.of("1", "64", "1024")) {
+            Micro.Figure small = f.get("PollScaling.pollux k=" + k + " m=1024");
+            Micro.Figure large = f.get("PollScaling.pollux k=" + k + " m=10000");
+            if (small != null && large != null) {
+                target("poll cost flat in M (K=" + k + ": M=10000 / M=1024 <= 1.25)", large.nanos() / small.nanos(), 1.25);
+            }
+        }
+    }
+
+    /** The highest allocation rate (KB/s) of the Pollux poll K-of-M forks. */
+    private double worstScalingRate() {
+        return f.entrySet().stream().filter(e -> e.getKey().startsWith("PollScaling.pollux"))
+                .mapToDouble(e -> e.getValue().bytesPerOp() / e.getValue().nanos() * 1e9 / 1024).max().orElse(0);
+    }
+
+    private Optional<Echo.Row> row(String label) {
+        return single.stream().filter(r -> r.server().equals(label)).findFirst();
+    }
+
+    private void target(String name, double ratio, double limit) {
+        out.printf("| %s | %s | %s |%n", name, Double.isNaN(ratio) ? "n/a" : num(ratio, 2) + "x",
+                Double.isNaN(ratio) ? "n/a" : ratio <= limit ? "yes" : "NO");
+    }
+
+    private static String ns(Micro.Figure fig) {
+        return fig == null ? "n/a" : num(fig.nanos(), 1) + " ± " + num(fig.error(), 1);
+    }
+
+    private static String events(Micro.Figure fig, int k) {
+        return fig == null ? "n/a" : num(k * 1e3 / fig.nanos(), 2);
+    }
+
+    private static String bytes(Micro.Figure fig) {
+        return fig == null ? "n/a" : num(fig.bytesPerOp(), 3);
+    }
+
+    private static String ratio(Micro.Figure fig, double base) {
+        return fig == null || Double.isNaN(base) ? "n/a" : num(fig.nanos() / base, 2) + "x";
+    }
+
+    private static String num(double v, int decimals) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return "n/a";
+        }
+        return String.format(Locale.ROOT, "%,." + decimals + "f", v);
+    }
+
+    private static String machine() {
+        String cpu = "unknown CPU";
+        long cores = Runtime.getRuntime().availableProcessors();
+        try {
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse(cpu);
+        } catch (IOException e) {
+            // not Linux: keep the placeholder
+        }
+        return cpu + ", " + cores + " cores, " + System.getProperty("os.name") + " " + System.getProperty("os.version")
+                + " " + System.getProperty("os.arch");
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).strip();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Builds and runs the benchmark suite: JMH (Pollux vs JDK NIO, with -prof gc), the C floor
+# programs and the TCP echo comparison (Pollux, Pollux on the executor, JDK NIO, Netty epoll,
+# C floor) driven by the C epoll load generator. Prints one Markdown report on stdout (paste it
+# into bench/RESULTS.md); progress goes to stderr; the report is also kept in
+# bench/target/suite/report-<mode>.md.
+#
+#   scripts/bench.sh            quick mode (the default): a few minutes, usable ratios
+#   scripts/bench.sh --full     publishable figures (longer runs, two JMH forks)
+#   scripts/bench.sh --smoke    seconds; checks that everything runs (CI), figures meaningless
+#
+# Other arguments go to dev.pollux.bench.suite.Suite, for instance --servers pollux,netty,c,
+# --skip-micro, --skip-echo, --connections 32 --depth 1 --size 64.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode=quick
+suite_args=()
+for arg in "$@"; do
+    case "$arg" in
+        --quick) mode=quick ;;
+        --full) mode=full ;;
+        --smoke) mode=smoke ;;
+        --no-build) no_build=1 ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+        *) suite_args+=("$arg") ;;
+    esac
+done
+
+if [[ -z "${no_build:-}" ]]; then
+    echo "building bench/target/benchmarks.jar" >&2
+    ./mvnw -B -q package -pl bench -am -DskipTests >&2
+fi
+
+# The C floor and the load generator, compiled with this machine's gcc on every run.
+cdir=bench/target/c
+mkdir -p "$cdir"
+if command -v "${CC:-gcc}" >/dev/null; then
+    for program in pipe_pingpong wake_roundtrip echo_server echo_client; do
+        "${CC:-gcc}" -O2 -Wall -Wextra -pthread -o "$cdir/$program" "bench/src/main/c/$program.c"
+    done
+else
+    echo "no C compiler (gcc): the C floor and the echo benchmark are skipped; install gcc" >&2
+fi
+
+# Headroom for many sockets (the poll K-of-M benchmark opens 10,000 per JVM); where the limit cannot be raised it stays.
+ulimit -Hn 65536 2>/dev/null || true
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+# Run on the JDK 25 that ./mvnw built with.
+. scripts/java-home.sh
+
+report="bench/target/suite/report-$mode.md"
+mkdir -p "$(dirname "$report")"
+"$java" --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar dev.pollux.bench.suite.Suite \
+    --mode "$mode" --c-dir "$cdir" --command "scripts/bench.sh $*" "${suite_args[@]}" | tee "$report"
