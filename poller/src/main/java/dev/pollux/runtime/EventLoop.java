@@ -398,9 +398,7 @@ public final class EventLoop implements AutoCloseable {
             if (!t.linked) {
                 link(t);
             }
-            if (t.run()) {
-                finished(t);
-            }
+            t.run();
         }
     }
 
@@ -483,7 +481,6 @@ public final class EventLoop implements AutoCloseable {
         for (Task<?> x : all) {
             if (x.state() != Task.DONE) {
                 x.finishCancelled("cancelled at shutdown of " + name);
-                finished(x);
             }
         }
     }
@@ -497,7 +494,8 @@ public final class EventLoop implements AutoCloseable {
         liveHead = t;
     }
 
-    private void finished(Task<?> t) {
+    /** Forgets a task that has finished (loop thread, before its handle completes). */
+    void finished(Task<?> t) {
         if (t.linked) {
             if (t.prevLive != null) {
                 t.prevLive.nextLive = t.nextLive;

@@ -94,7 +94,7 @@ final class Task<T> implements TaskWaker, TaskHandle.Control {
 
     /**
      * Runs the task once (loop thread only). Returns true when it finished (completed, failed or
-     * was cancelled).
+     * was cancelled); the loop's task count is updated before the handle completes.
      */
     boolean run() {
         if (!STATE.compareAndSet(this, SCHEDULED, RUNNING)) {
@@ -115,6 +115,7 @@ final class Task<T> implements TaskWaker, TaskHandle.Control {
         } catch (Throwable t) {
             STATE.setVolatile(this, DONE);
             async = null;
+            loop.finished(this);
             handle.fail(t);
             commit(event, "failed");
             return true;
@@ -122,6 +123,7 @@ final class Task<T> implements TaskWaker, TaskHandle.Control {
         if (r != Async.PENDING) {
             STATE.setVolatile(this, DONE);
             async = null;
+            loop.finished(this);
             @SuppressWarnings("unchecked")
             T value = (T) r;
             handle.succeed(value);
@@ -156,6 +158,7 @@ final class Task<T> implements TaskWaker, TaskHandle.Control {
         STATE.setVolatile(this, DONE);
         Async<T> a = async;
         async = null;
+        loop.finished(this);
         if (a != null) {
             try {
                 a.onCancel();
