@@ -70,7 +70,7 @@ public final class TaskHandle<T> implements Async<T> {
      * @return whether this call cancelled the task (false when it had finished already)
      */
     public boolean cancel() {
-        boolean cancelled = future.cancel(false);
+        boolean cancelled = !future.isDone() && future.completeExceptionally(new CancellationException("task cancelled"));
         if (cancelled) {
             control.requestCancel();
             wakeAwaiting();
@@ -93,7 +93,16 @@ public final class TaskHandle<T> implements Async<T> {
      * completing or cancelling it does not affect the task (use {@link #cancel()}).
      */
     public CompletableFuture<T> toCompletableFuture() {
-        return future.copy();
+        CompletableFuture<T> view = new CompletableFuture<>();
+        future.whenComplete((value, failure) -> {
+            if (failure == null) {
+                view.complete(value);
+            } else {
+                view.completeExceptionally(failure instanceof CompletionException c && c.getCause() != null
+                        ? c.getCause() : failure);
+            }
+        });
+        return view;
     }
 
     /**
