@@ -155,9 +155,11 @@ public final class AsyncStream<C extends Channel & Source> implements AutoClosea
             }
             int n = writer.write(src);
             if (n != 0) {
+                io.wroteSome();
                 return n;
             }
             io.clearReadiness(snapshot, ScheduledIo.WRITE_DIRECTION);
+            io.needWriteEvent();
         }
     }
 
@@ -253,6 +255,8 @@ public final class AsyncStream<C extends Channel & Source> implements AutoClosea
         public Object poll(Context cx) throws IOException {
             if (stream == null) {
                 stream = AsyncStream.of(fixedLoop != null ? fixedLoop : cx.loop(), TcpStream.connect(address));
+                stream.io.clearReadiness(0, ScheduledIo.WRITE_DIRECTION); // wait for the OS, not optimism
+                stream.io.needWriteEvent();
             }
             if (stream.io.pollReady(cx, ScheduledIo.WRITE_DIRECTION) < 0) {
                 return Async.PENDING;
@@ -276,6 +280,7 @@ public final class AsyncStream<C extends Channel & Source> implements AutoClosea
                 throw error;
             }
             stream = null;
+            s.io.wroteSome(); // connected: the write interest is not needed until a write waits
             return s;
         }
 

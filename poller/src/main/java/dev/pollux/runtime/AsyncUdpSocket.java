@@ -72,9 +72,11 @@ public final class AsyncUdpSocket implements AutoCloseable {
             }
             int n = socket.send(src, target);
             if (n != 0) {
+                io.wroteSome();
                 return n;
             }
             io.clearReadiness(snapshot, ScheduledIo.WRITE_DIRECTION);
+            io.needWriteEvent();
         }
     }
 

@@ -83,6 +83,7 @@ public final class EventLoop implements AutoCloseable {
 
     private final TimerQueue timers = new TimerQueue();
     private final ConcurrentLinkedQueue<TimerQueue.Entry> remoteTimers = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<TimerQueue.Entry> remoteCancels = new ConcurrentLinkedQueue<>();
     private final AtomicLong timerSequence = new AtomicLong();
 
     private final AtomicLong taskIds = new AtomicLong();
@@ -109,7 +110,8 @@ public final class EventLoop implements AutoCloseable {
             poll.close();
             throw e;
         }
-        this.reactor = new Reactor(poll.registry());
+        this.reactor = new Reactor(poll.registry(), poll.backend() == dev.pollux.Backend.KQUEUE
+                && dev.pollux.ffi.kqueue.KqueuePlatform.current() == dev.pollux.ffi.kqueue.KqueuePlatform.LIBKQUEUE);
         this.thread = new LoopThread(this, name);
     }
 
@@ -330,6 +332,8 @@ public final class EventLoop implements AutoCloseable {
         e.cancelled = true;
         if (inLoop()) {
             timers.remove(e);
+        } else if (!terminated) {
+            remoteCancels.offer(e); // removed on the loop's next turn; no need to wake it for that
         }
     }
 
@@ -386,6 +390,9 @@ public final class EventLoop implements AutoCloseable {
         TimerQueue.Entry e;
         while ((e = remoteTimers.poll()) != null) {
             timers.add(e);
+        }
+        while ((e = remoteCancels.poll()) != null) {
+            timers.remove(e);
         }
     }
 
@@ -525,6 +532,7 @@ public final class EventLoop implements AutoCloseable {
         }
         timers.clear();
         remoteTimers.clear();
+        remoteCancels.clear();
         try {
             waker.close();
         } catch (IOException | RuntimeException e) {

@@ -26,6 +26,13 @@ final class Reactor {
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(ScheduledIo[].class);
 
     private final Registry registry;
+    /**
+     * Whether sources wanting both directions are registered for reading only, with writing added
+     * while a write waits: on libkqueue, whose kevent drops events once the event list fills with
+     * descriptors registered both ways (one epoll event becomes two kevents in a list it caps at
+     * the same length as the epoll_wait it made), which loses edge-triggered readiness for good.
+     */
+    private final boolean writeOnDemand;
     private final Object lock = new Object();
     private volatile ScheduledIo[] slots = new ScheduledIo[64];
     private int[] generations = new int[64];
@@ -34,8 +41,9 @@ final class Reactor {
     private int nextUnused = 1;
     private volatile int count;
 
-    Reactor(Registry registry) {
+    Reactor(Registry registry, boolean writeOnDemand) {
         this.registry = registry;
+        this.writeOnDemand = writeOnDemand;
     }
 
     /** How many sources are registered now. */
@@ -58,7 +66,15 @@ final class Reactor {
                 slots = grown;
             }
             int generation = ++generations[index];
-            io = new ScheduledIo(((long) generation << 32) | index, index, owner);
+            long token = ((long) generation << 32) | index;
+            boolean both = interest.isReadable() && interest.isWritable();
+            io = writeOnDemand && both
+                    ? new ScheduledIo(token, index, owner, write -> registry.reregister(source, token,
+                            write ? Interest.READABLE.add(Interest.WRITABLE) : Interest.READABLE))
+                    : new ScheduledIo(token, index, owner);
+            if (writeOnDemand && both) {
+                interest = Interest.READABLE;
+            }
             SLOT.setRelease(slots, index, io);
             count++;
         }

@@ -52,6 +52,11 @@ final class ScheduledIo {
     final int index;
     /** What the loop closes at shutdown if the owner has not: the async wrapper. */
     final AutoCloseable owner;
+    /**
+     * Set when the source wants both directions but is registered for reading only, adding
+     * writing while a write waits (see {@link Reactor}); null when both are registered for good.
+     */
+    private final WriteInterest onDemand;
 
     @SuppressWarnings("unused") // through READINESS
     private volatile long readiness;
@@ -59,9 +64,51 @@ final class ScheduledIo {
     private volatile TaskWaker writer;
 
     ScheduledIo(long token, int index, AutoCloseable owner) {
+        this(token, index, owner, null);
+    }
+
+    ScheduledIo(long token, int index, AutoCloseable owner, WriteInterest onDemand) {
         this.token = token;
         this.index = index;
         this.owner = owner;
+        this.onDemand = onDemand;
+        if (onDemand != null) {
+            readiness = WRITABLE; // optimistic: try writing; a would-block adds the write interest
+        }
+    }
+
+    /** Adds and drops the write interest of a source registered for reading only. */
+    interface WriteInterest {
+        void set(boolean write) throws java.io.IOException;
+    }
+
+    private volatile boolean writeRegistered;
+
+    /**
+     * Makes sure a writable event will come: with on-demand write interest, registers it (which
+     * reports the source at once if it is writable already). Call after a write would block.
+     */
+    void needWriteEvent() throws java.io.IOException {
+        if (onDemand != null && !writeRegistered) {
+            synchronized (this) {
+                if (!writeRegistered) {
+                    onDemand.set(true);
+                    writeRegistered = true;
+                }
+            }
+        }
+    }
+
+    /** After a write went through: with on-demand write interest, drops it again. */
+    void wroteSome() throws java.io.IOException {
+        if (onDemand != null && writeRegistered) {
+            synchronized (this) {
+                if (writeRegistered) {
+                    onDemand.set(false);
+                    writeRegistered = false;
+                }
+            }
+        }
     }
 
     /** Records readiness from an event (loop thread) and wakes the waiters it concerns. */

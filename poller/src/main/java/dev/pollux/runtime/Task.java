@@ -116,8 +116,8 @@ final class Task<T> implements TaskWaker, TaskHandle.Control {
             STATE.setVolatile(this, DONE);
             async = null;
             loop.finished(this);
-            handle.fail(t);
             commit(event, "failed");
+            handle.fail(t);
             return true;
         }
         if (r != Async.PENDING) {
@@ -126,8 +126,8 @@ final class Task<T> implements TaskWaker, TaskHandle.Control {
             loop.finished(this);
             @SuppressWarnings("unchecked")
             T value = (T) r;
-            handle.succeed(value);
             commit(event, "completed");
+            handle.succeed(value);
             return true;
         }
         commit(event, "pending");

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeoutException;
  * <p>Durations count from the call that creates the timer. A timer that is polled from a thread
  * other than its loop's (through {@link Blocking#await}) is handed to the loop; a timer that is
  * cancelled (its future cancelled, or the enclosing {@code timeout} completed first) is removed
- * from the heap at once on the loop thread, and when its deadline comes otherwise.
+ * from the heap at once on the loop thread, and on the loop's next turn from other threads.
  */
 public final class Timers {
     private Timers() {}
