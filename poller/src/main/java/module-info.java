@@ -2,7 +2,8 @@
  * Pollux: a readiness event queue in the spirit of mio, over epoll on Linux and kqueue (IOCP to
  * come), built on the Foreign Function and Memory API.
  *
- * <p>Exports the portable API ({@code dev.pollux}) and the Unix sources ({@code dev.pollux.unix});
+ * <p>Exports the portable API ({@code dev.pollux}), the sockets ({@code dev.pollux.net}), the Unix
+ * sources ({@code dev.pollux.unix}) and the Waker-driven executor ({@code dev.pollux.runtime});
  * the backends and the system-call layer stay internal. Run with
  * {@code --enable-native-access=dev.pollux.bindings,dev.pollux.ffi.epoll,dev.pollux.ffi.kqueue,dev.pollux} on the
  * module path, or {@code --enable-native-access=ALL-UNNAMED} on the class path.
@@ -14,5 +15,6 @@ module dev.pollux {
 
     exports dev.pollux;
     exports dev.pollux.net;
+    exports dev.pollux.runtime;
     exports dev.pollux.unix;
 }

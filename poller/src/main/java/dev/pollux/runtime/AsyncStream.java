@@ -1,0 +1,295 @@
+package dev.pollux.runtime;
+
+import dev.pollux.Interest;
+import dev.pollux.Source;
+import dev.pollux.net.TcpStream;
+import dev.pollux.net.UnixStream;
+import dev.pollux.unix.Pipe;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channel;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NonReadableChannelException;
+import java.nio.channels.NonWritableChannelException;
+import java.nio.channels.NotYetConnectedException;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.util.Objects;
+
+/**
+ * A byte stream driven by an {@link EventLoop}: a {@link TcpStream}, {@link UnixStream} or
+ * {@link Pipe} end registered with the loop's reactor (edge-triggered, once), with futures for
+ * reading and writing.
+ *
+ * <p>Two ways to do I/O. The poll-style methods {@link #pollRead} and {@link #pollWrite} return a
+ * count, or {@link Async#PENDING_COUNT} after arranging a wake: they allocate nothing, and are
+ * what hand-written {@code Async} state machines use in a steady-state loop. The futures
+ * {@link #read}, {@link #write}, {@link #readFully} and {@link #writeAll} wrap them (one small
+ * object per call) for combinators and {@link Blocking#await}.
+ *
+ * <p>Readiness is remembered per stream: an edge that arrives before a task asks is kept, and it
+ * is cleared only when a read or write actually returns would-block.
+ *
+ * <p>Threading and ownership: at most one task reads and one task writes at a time (a second
+ * waiter in the same direction replaces the first's wake). The {@code AsyncStream} owns the
+ * channel: {@link #close()} deregisters and closes it, wakes any waiting task (whose next
+ * operation fails with {@link ClosedChannelException}), and the loop closes streams still open
+ * when it terminates. Options and addresses are on {@link #channel()}; do not read or write the
+ * channel directly, nor deregister it.
+ *
+ * @param <C> the channel type
+ */
+public final class AsyncStream<C extends Channel & Source> implements AutoCloseable {
+    private final EventLoop loop;
+    private final C channel;
+    private final ReadableByteChannel reader;
+    private final WritableByteChannel writer;
+    private final ScheduledIo io;
+
+    private AsyncStream(EventLoop loop, C channel) throws IOException {
+        this.loop = loop;
+        this.channel = channel;
+        this.reader = channel instanceof ReadableByteChannel r ? r : null;
+        this.writer = channel instanceof WritableByteChannel w ? w : null;
+        Interest interest = reader != null && writer != null ? Interest.READABLE.add(Interest.WRITABLE)
+                : reader != null ? Interest.READABLE : Interest.WRITABLE;
+        this.io = loop.register(channel, interest, this);
+    }
+
+    /**
+     * Registers {@code channel} with {@code loop} and takes ownership of it. If registering fails
+     * the channel is closed.
+     *
+     * @throws IllegalArgumentException if the channel can neither read nor write bytes
+     * @throws IllegalStateException if the channel is registered with a Poll already
+     */
+    public static <C extends Channel & Source> AsyncStream<C> of(EventLoop loop, C channel) throws IOException {
+        Objects.requireNonNull(loop, "loop");
+        Objects.requireNonNull(channel, "channel");
+        if (!(channel instanceof ReadableByteChannel) && !(channel instanceof WritableByteChannel)) {
+            throw new IllegalArgumentException("not a byte channel: " + channel);
+        }
+        try {
+            return new AsyncStream<>(loop, channel);
+        } catch (IOException | RuntimeException e) {
+            Combinators.closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    /**
+     * Connects to {@code address} on the event loop of the task that polls the future: completes
+     * with the connected stream, or fails with the connect error (such as
+     * {@link ConnectException}).
+     */
+    public static Async<AsyncStream<TcpStream>> connect(InetSocketAddress address) {
+        Objects.requireNonNull(address, "address");
+        return new Connect(null, address);
+    }
+
+    /** {@link #connect(InetSocketAddress)} on {@code loop} whichever task polls it. */
+    public static Async<AsyncStream<TcpStream>> connect(EventLoop loop, InetSocketAddress address) {
+        Objects.requireNonNull(loop, "loop");
+        Objects.requireNonNull(address, "address");
+        return new Connect(loop, address);
+    }
+
+    /** The channel, for its options and addresses. */
+    public C channel() {
+        return channel;
+    }
+
+    /** The loop this stream is registered with. */
+    public EventLoop loop() {
+        return loop;
+    }
+
+    /**
+     * Reads into {@code dst}: bytes read (0 only when {@code dst} is full), -1 at end of stream,
+     * or {@link Async#PENDING_COUNT} when nothing has arrived (a wake of {@code cx.waker()} is
+     * arranged). Allocation-free.
+     *
+     * @throws NonReadableChannelException for a pipe's write end
+     */
+    public int pollRead(Context cx, ByteBuffer dst) throws IOException {
+        if (reader == null) {
+            throw new NonReadableChannelException();
+        }
+        if (!dst.hasRemaining()) {
+            return 0;
+        }
+        while (true) {
+            long snapshot = io.pollReady(cx, ScheduledIo.READ_DIRECTION);
+            if (snapshot < 0) {
+                return Async.PENDING_COUNT;
+            }
+            int n = reader.read(dst);
+            if (n != 0) {
+                return n;
+            }
+            io.clearReadiness(snapshot, ScheduledIo.READ_DIRECTION);
+        }
+    }
+
+    /**
+     * Writes from {@code src}: bytes written (0 only when {@code src} is empty), or
+     * {@link Async#PENDING_COUNT} when the OS buffer is full (a wake is arranged).
+     * Allocation-free.
+     *
+     * @throws NonWritableChannelException for a pipe's read end
+     */
+    public int pollWrite(Context cx, ByteBuffer src) throws IOException {
+        if (writer == null) {
+            throw new NonWritableChannelException();
+        }
+        if (!src.hasRemaining()) {
+            return 0;
+        }
+        while (true) {
+            long snapshot = io.pollReady(cx, ScheduledIo.WRITE_DIRECTION);
+            if (snapshot < 0) {
+                return Async.PENDING_COUNT;
+            }
+            int n = writer.write(src);
+            if (n != 0) {
+                io.wroteSome();
+                return n;
+            }
+            io.clearReadiness(snapshot, ScheduledIo.WRITE_DIRECTION);
+            io.needWriteEvent();
+        }
+    }
+
+    /** Reads once: the bytes read, -1 at end of stream (see {@link #pollRead}). */
+    public Async<Integer> read(ByteBuffer dst) {
+        Objects.requireNonNull(dst, "dst");
+        return cx -> {
+            int n = pollRead(cx, dst);
+            return n == Async.PENDING_COUNT ? Async.PENDING : Integer.valueOf(n);
+        };
+    }
+
+    /** Writes once: the bytes written (see {@link #pollWrite}). */
+    public Async<Integer> write(ByteBuffer src) {
+        Objects.requireNonNull(src, "src");
+        return cx -> {
+            int n = pollWrite(cx, src);
+            return n == Async.PENDING_COUNT ? Async.PENDING : Integer.valueOf(n);
+        };
+    }
+
+    /**
+     * Reads until {@code dst} is full; completes with {@code dst}.
+     *
+     * @throws EOFException (from the future) if the stream ends first; the bytes read stay in {@code dst}
+     */
+    public Async<ByteBuffer> readFully(ByteBuffer dst) {
+        Objects.requireNonNull(dst, "dst");
+        return cx -> {
+            while (dst.hasRemaining()) {
+                int n = pollRead(cx, dst);
+                if (n == Async.PENDING_COUNT) {
+                    return Async.PENDING;
+                }
+                if (n < 0) {
+                    throw new EOFException("end of stream with " + dst.remaining() + " bytes still to read");
+                }
+            }
+            return dst;
+        };
+    }
+
+    /** Writes all of {@code src}'s remaining bytes; completes with {@code src}. */
+    public Async<ByteBuffer> writeAll(ByteBuffer src) {
+        Objects.requireNonNull(src, "src");
+        return cx -> {
+            while (src.hasRemaining()) {
+                if (pollWrite(cx, src) == Async.PENDING_COUNT) {
+                    return Async.PENDING;
+                }
+            }
+            return src;
+        };
+    }
+
+    /** Whether the channel is open. */
+    public boolean isOpen() {
+        return channel.isOpen();
+    }
+
+    /**
+     * Deregisters and closes the channel, waking the tasks waiting on it. Idempotent; any thread.
+     */
+    @Override
+    public void close() throws IOException {
+        io.markClosed();
+        loop.release(io);
+        channel.close();
+    }
+
+    /** Readiness record, for tests. */
+    ScheduledIo scheduledIo() {
+        return io;
+    }
+
+    @Override
+    public String toString() {
+        return "AsyncStream[" + channel + " on " + loop.name() + "]";
+    }
+
+    /** The connect future: start, wait for writable, check SO_ERROR. */
+    private static final class Connect implements Async<AsyncStream<TcpStream>> {
+        private final EventLoop fixedLoop;
+        private final InetSocketAddress address;
+        private AsyncStream<TcpStream> stream;
+
+        Connect(EventLoop loop, InetSocketAddress address) {
+            this.fixedLoop = loop;
+            this.address = address;
+        }
+
+        @Override
+        public Object poll(Context cx) throws IOException {
+            if (stream == null) {
+                stream = AsyncStream.of(fixedLoop != null ? fixedLoop : cx.loop(), TcpStream.connect(address));
+                stream.io.clearReadiness(0, ScheduledIo.WRITE_DIRECTION); // wait for the OS, not optimism
+                stream.io.needWriteEvent();
+            }
+            if (stream.io.pollReady(cx, ScheduledIo.WRITE_DIRECTION) < 0) {
+                return Async.PENDING;
+            }
+            AsyncStream<TcpStream> s = stream;
+            IOException error;
+            try {
+                error = s.channel.takeError();
+                if (error == null && s.io.has(ScheduledIo.ERROR | ScheduledIo.WRITE_CLOSED)) {
+                    // libkqueue reads SO_ERROR itself for the event; the peer address tells the truth.
+                    s.channel.peerAddress();
+                }
+            } catch (NotYetConnectedException e) {
+                error = new ConnectException("connect to " + address + " failed (reported by the poll)");
+            } catch (IOException | RuntimeException e) {
+                s.close();
+                throw e;
+            }
+            if (error != null) {
+                s.close();
+                throw error;
+            }
+            stream = null;
+            s.io.wroteSome(); // connected: the write interest is not needed until a write waits
+            return s;
+        }
+
+        @Override
+        public void onCancel() {
+            if (stream != null) {
+                Combinators.closeQuietly(stream);
+                stream = null;
+            }
+        }
+    }
+}
