@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 class BlockingTest {
     @Test
     void virtualThreadsEchoThroughAwait() throws Exception {
+        RuntimeTestSupport.assumeReadAndWriteOnOneDescriptor();
         try (EventLoop loop = EventLoop.open()) {
             AsyncTcpListener listener = AsyncTcpListener.bind(loop, new InetSocketAddress("127.0.0.1", 0));
             loop.spawnBlocking(() -> {
@@ -66,6 +67,7 @@ class BlockingTest {
 
     @Test
     void awaitRethrowsTheFailureAsThrown() throws Exception {
+        RuntimeTestSupport.assumeReadAndWriteOnOneDescriptor();
         try (EventLoop loop = EventLoop.open()) {
             AsyncTcpListener listener = AsyncTcpListener.bind(loop, new InetSocketAddress("127.0.0.1", 0));
             TaskHandle<Object> h = loop.spawnBlocking(() -> {

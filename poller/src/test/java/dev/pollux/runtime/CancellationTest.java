@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pollux.OpenFds;
 import dev.pollux.net.TcpStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -27,7 +28,8 @@ class CancellationTest {
 
     @Test
     void cancellingATaskDeregistersAndClosesTheStreamItOwns() throws Exception {
-        long fds = RuntimeTestSupport.openFdCount();
+        RuntimeTestSupport.assumeReadAndWriteOnOneDescriptor();
+        long fds = OpenFds.count();
         try (EventLoop loop = EventLoop.open()) {
             AsyncTcpListener listener = AsyncTcpListener.bind(loop, new InetSocketAddress("127.0.0.1", 0));
             AsyncStream<TcpStream> client = loop.blockOn(AsyncStream.connect(listener.localAddress()));
@@ -51,11 +53,12 @@ class CancellationTest {
             listener.close();
             assertEquals(0, loop.registrations());
         }
-        RuntimeTestSupport.assertNoFdLeak(fds);
+        OpenFds.assertBackTo(fds, "a cancelled task and its stream");
     }
 
     @Test
     void closingAStreamWakesItsWaiterWithClosedChannelException() throws Exception {
+        RuntimeTestSupport.assumeReadAndWriteOnOneDescriptor();
         try (EventLoop loop = EventLoop.open()) {
             AsyncTcpListener listener = AsyncTcpListener.bind(loop, new InetSocketAddress("127.0.0.1", 0));
             AsyncStream<TcpStream> client = loop.blockOn(AsyncStream.connect(listener.localAddress()));
@@ -97,6 +100,7 @@ class CancellationTest {
 
     @Test
     void selectCancelsTheLosers() throws Exception {
+        RuntimeTestSupport.assumeReadAndWriteOnOneDescriptor();
         try (EventLoop loop = EventLoop.open()) {
             AsyncTcpListener listener = AsyncTcpListener.bind(loop, new InetSocketAddress("127.0.0.1", 0));
             AsyncStream<TcpStream> client = loop.blockOn(AsyncStream.connect(listener.localAddress()));

@@ -3,6 +3,7 @@ package dev.pollux.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.pollux.OpenFds;
 import dev.pollux.unix.Pipe;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class DatagramAndPipeTest {
     @Test
     void udpSendAndReceive() throws Exception {
-        long fds = RuntimeTestSupport.openFdCount();
+        long fds = OpenFds.count();
         try (EventLoop loop = EventLoop.open()) {
             AsyncUdpSocket a = AsyncUdpSocket.bind(loop, new InetSocketAddress("127.0.0.1", 0));
             AsyncUdpSocket b = AsyncUdpSocket.bind(loop, new InetSocketAddress("127.0.0.1", 0));
@@ -28,12 +29,12 @@ class DatagramAndPipeTest {
             b.close();
             assertEquals(0, loop.registrations());
         }
-        RuntimeTestSupport.assertNoFdLeak(fds);
+        OpenFds.assertBackTo(fds, "a loop and two UDP sockets");
     }
 
     @Test
     void aMegabyteThroughAPipeWaitsForRoomAndForData() throws Exception {
-        long fds = RuntimeTestSupport.openFdCount();
+        long fds = OpenFds.count();
         try (EventLoop loop = EventLoop.open(); Pipe pipe = Pipe.open()) {
             AsyncStream<Pipe.Sender> out = AsyncStream.of(loop, pipe.sender());
             AsyncStream<Pipe.Receiver> in = AsyncStream.of(loop, pipe.receiver());
@@ -52,6 +53,6 @@ class DatagramAndPipeTest {
             assertEquals(-1, loop.blockOn(in.read(ByteBuffer.allocate(1))));
             in.close();
         }
-        RuntimeTestSupport.assertNoFdLeak(fds);
+        OpenFds.assertBackTo(fds, "a loop and a pipe");
     }
 }
