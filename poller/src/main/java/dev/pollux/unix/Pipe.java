@@ -14,8 +14,9 @@ import java.nio.channels.ScatteringByteChannel;
 
 /**
  * A unidirectional, non-blocking OS pipe: bytes written to the {@link Sender} are read from the
- * {@link Receiver}. Both ends are created non-blocking and close-on-exec in one call
- * ({@code pipe2}). mio's {@code unix::pipe}.
+ * {@link Receiver}. Both ends are created non-blocking and close-on-exec: in one call
+ * ({@code pipe2}) on Linux and FreeBSD; on macOS, which has no {@code pipe2}, by {@code pipe} and
+ * then {@code fcntl} on each end. mio's {@code unix::pipe}.
  *
  * <p>Each end is a {@link Source} and a NIO channel: {@code read} returns -1 at end of stream
  * (the sender closed) and 0 when it would block; {@code write} returns 0 when it would block and
@@ -39,7 +40,7 @@ public final class Pipe implements Closeable {
     /** Creates a pipe. */
     public static Pipe open() throws IOException {
         int[] fds = new int[2];
-        Check.check("pipe2", Os.current().pipe(fds));
+        Check.check("pipe", Os.current().pipe(fds));
         return new Pipe(new Sender(IoSource.ofFile(fds[1])), new Receiver(IoSource.ofFile(fds[0])));
     }
 
