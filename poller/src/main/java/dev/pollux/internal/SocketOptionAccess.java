@@ -5,6 +5,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.SocketOption;
+import java.net.StandardSocketOptions;
 import java.util.Objects;
 
 /**
@@ -32,6 +33,10 @@ public final class SocketOptionAccess {
                 int v = (Integer) checkType(option, value, Integer.class);
                 if (v < 0) {
                     throw new IllegalArgumentException(option.name() + " cannot be negative: " + v);
+                }
+                if (v > 255 && (option == StandardSocketOptions.IP_MULTICAST_TTL || option == StandardSocketOptions.IP_TOS)) {
+                    // One byte in the IP header: the kernel would say EINVAL, NIO says this.
+                    throw new IllegalArgumentException(option.name() + " must be 0 to 255: " + v);
                 }
                 yield v;
             }
