@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# Runs one workload for Pollux, JDK NIO and Netty epoll under strace and prints, side by side,
-# the system calls per operation of each one's hot loop, an excerpt of the raw trace of one
-# Pollux loop iteration, and a flag for every system call in Pollux's hot loop beyond the
-# necessary ones.
+# Runs one workload for Pollux on Poll ("pollux"), Pollux's executor ("runtime"), JDK NIO and
+# Netty epoll under strace and prints, side by side, the system calls per operation of each
+# one's hot loop, an excerpt of the raw trace of one Pollux loop iteration, and a flag for every
+# system call in Pollux's hot loop beyond the necessary ones.
 #
 #   scripts/trace.sh ping-pong   one thread bounces a byte over a loopback TCP connection
-#   scripts/trace.sh wake        two threads wake each other (Waker / Selector.wakeup / execute)
+#                                (executor: one task per end on one event loop)
+#   scripts/trace.sh wake        two threads wake each other (Waker / Selector.wakeup / execute;
+#                                executor: a task on each of two event loops wakes the other)
 #   scripts/trace.sh echo        the echo servers (single loop), one connection, one message at a time
 #
 # Options: --ops N (operations traced; default 20000), --smoke (a few hundred: CI),
-# --jfr (also run Pollux with its JFR events on and summarise the recording), --no-build.
+# --jfr (also run Pollux on Poll and the executor with Pollux's JFR events on, scripts/pollux.jfc,
+# and summarise the recordings), --no-build.
 # Output files are kept in bench/target/trace/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +20,7 @@ cd "$(dirname "$0")/.."
 workload=${1:-}
 case "$workload" in
     ping-pong|wake|echo) shift ;;
-    -h|--help|"") sed -n '2,16p' "$0"; exit 2 ;;
+    -h|--help|"") sed -n '2,19p' "$0"; exit 2 ;;
     *) echo "unknown workload '$workload': use ping-pong, wake or echo" >&2; exit 2 ;;
 esac
 ops=20000
@@ -46,8 +49,9 @@ jar=bench/target/benchmarks.jar
 out=bench/target/trace
 mkdir -p "$out"
 run_java=("$java" --enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=4 -cp "$jar")
-impls=(pollux nio netty)
+impls=(pollux runtime nio netty)
 declare -A server_class=([pollux]=dev.pollux.bench.servers.PollEchoServer
+                         [runtime]=dev.pollux.bench.servers.RuntimeEchoServer
                          [nio]=dev.pollux.bench.servers.NioEchoServer
                          [netty]=dev.pollux.bench.servers.NettyEchoServer)
 
@@ -105,22 +109,27 @@ done
 "${run_java[@]}" dev.pollux.bench.trace.TraceReport "$workload" "$ops" "${files[@]}" | tee "$out/$workload-report.txt"
 
 if [[ -n $jfr ]]; then
-    recording=$out/$workload-pollux.jfr
-    settings=(-XX:StartFlightRecording=filename=$recording,settings=scripts/pollux.jfc)
-    echo "recording Pollux's JFR events for $workload into $recording" >&2
-    if [[ $workload == echo ]]; then
-        start_server pollux "${settings[@]}"
-        client "$ops"
-        stop_server
-    else
-        "$java" "${settings[@]}" --enable-native-access=ALL-UNNAMED -cp "$jar" dev.pollux.bench.trace.TraceWorkload \
-            pollux "$workload" "$ops" "$warmup" >&2
-    fi
     jfr_tool=$(dirname "$java")/jfr
-    echo
-    echo "## JFR: Pollux events in $recording"
-    echo
-    "$jfr_tool" summary "$recording" | grep -E "Event Type|====|dev\.pollux" || true
-    echo
-    "$jfr_tool" print --events dev.pollux.Poll "$recording" | head -n 12
+    for impl in pollux runtime; do
+        recording=$out/$workload-$impl.jfr
+        settings=(-XX:StartFlightRecording=filename=$recording,settings=scripts/pollux.jfc)
+        echo "recording Pollux's JFR events for $impl $workload into $recording" >&2
+        if [[ $workload == echo ]]; then
+            start_server "$impl" "${settings[@]}"
+            client "$ops"
+            stop_server
+        else
+            "$java" "${settings[@]}" --enable-native-access=ALL-UNNAMED -cp "$jar" dev.pollux.bench.trace.TraceWorkload \
+                "$impl" "$workload" "$ops" "$warmup" >&2
+        fi
+        echo
+        echo "## JFR: Pollux events in $recording"
+        echo
+        "$jfr_tool" summary "$recording" | grep -E "Event Type|====|dev\.pollux" || true
+        echo
+        "$jfr_tool" print --events dev.pollux.Poll "$recording" | head -n 12
+        if [[ $impl == runtime ]]; then
+            "$jfr_tool" print --events dev.pollux.runtime.TaskRun,dev.pollux.runtime.TaskWake "$recording" | head -n 14
+        fi
+    done
 fi

@@ -27,8 +27,9 @@ import java.util.Objects;
  * <p>Two ways to do I/O. The poll-style methods {@link #pollRead} and {@link #pollWrite} return a
  * count, or {@link Async#PENDING_COUNT} after arranging a wake: they allocate nothing, and are
  * what hand-written {@code Async} state machines use in a steady-state loop. The futures
- * {@link #read}, {@link #write}, {@link #readFully} and {@link #writeAll} wrap them (one small
- * object per call) for combinators and {@link Blocking#await}.
+ * {@link #read}, {@link #write}, {@link #readFully} and {@link #writeAll} wrap them for
+ * combinators and {@link Blocking#await}, and allocate: one future per call, and
+ * {@code read}/{@code write} box their count ({@link Integer#valueOf}: a new object above 127).
  *
  * <p>Readiness is remembered per stream: an edge that arrives before a task asks is kept, and it
  * is cleared only when a read or write actually returns would-block.

@@ -38,7 +38,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Each iteration moves tasks woken from other threads into the run queue, runs up to 256
  * queued tasks, then polls: without blocking if tasks are still queued, otherwise until the
- * earliest timer (rounded up to the millisecond) or forever. Events become readiness in the
+ * earliest timer (rounded up to the millisecond; a timer more than a second away is waited for
+ * in steps of whole seconds, at most a minute each) or forever. Events become readiness in the
  * reactor, which wakes the tasks waiting for them; due timers wake theirs.
  *
  * <p>Threading: every method may be called from any thread. Tasks run on the loop's thread only,
@@ -47,6 +48,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * queue and wake the loop's {@link Waker} only when the loop is (or is about to be) blocked in
  * {@code poll}. Blocking calls ({@link #blockOn}, {@link TaskHandle#join()}, {@link #close()})
  * refuse to run on a loop thread with {@link IllegalStateException}.
+ *
+ * <p>Allocation (measured by {@code dev.pollux.bench.jmh.RuntimeHotPaths} with JMH's
+ * {@code -prof gc}): in steady state, running a woken task, a wake from the loop thread, a poll
+ * (with or without a timer pending: its timeout comes from tables made once) and turning its
+ * events into readiness allocate nothing, nor do {@link AsyncStream#pollRead} and
+ * {@link AsyncStream#pollWrite} once ready. What allocates: {@link #spawn} (the task, its context
+ * and handle), {@link #blockOn} and {@link TaskHandle#join()}, a wake from another thread (one
+ * queue node when it schedules the task), every timer ({@link Timers#sleep} makes the future and
+ * a heap entry; {@link Interval} the same per tick), the future-returning I/O methods
+ * ({@link AsyncStream#read} and friends) and the combinators. The I/O path relies on the JIT's
+ * escape analysis for the FFM segments of each system call, which needs the whole call from the
+ * compiled task loop down to the downcall inlined: when the JIT compiles the loop with a task's
+ * {@code poll} inlined into it, that chain is one level deeper than C2's default
+ * {@code -XX:MaxInlineLevel=15} allows, and each write then allocates one 40-byte segment
+ * ({@code -XX:MaxInlineLevel=16} or more removes it).
  *
  * <p>Failures: a task whose {@code poll} throws completes its handle exceptionally; the loop goes
  * on serving the others. Lifecycle: {@link #shutdown(Duration)} lets running tasks finish within
@@ -63,10 +79,20 @@ public final class EventLoop implements AutoCloseable {
     private static final int NOTIFIED = 2;
     /** Poll timeouts 0..1000 ms, made once so that a timed poll allocates nothing. */
     private static final Duration[] MILLIS = new Duration[1001];
+    /**
+     * Poll timeouts of whole seconds 0..60, for timers further away than {@link #MILLIS} reaches:
+     * such a wait is rounded down to the second (and capped at a minute), so the loop may wake
+     * before the timer, finds nothing due and waits again for the rest; a timer still never fires
+     * early, and the timed poll still allocates nothing.
+     */
+    private static final Duration[] SECONDS = new Duration[61];
 
     static {
         for (int i = 0; i < MILLIS.length; i++) {
             MILLIS[i] = Duration.ofMillis(i);
+        }
+        for (int i = 0; i < SECONDS.length; i++) {
+            SECONDS[i] = Duration.ofSeconds(i);
         }
     }
 
@@ -443,12 +469,24 @@ public final class EventLoop implements AutoCloseable {
         if (deadline == Long.MAX_VALUE) {
             return null;
         }
-        long wait = deadline - now;
+        return pollTimeout(deadline - now);
+    }
+
+    /**
+     * The poll timeout for a timer {@code wait} nanoseconds away, from the tables made once (no
+     * allocation): rounded up to the millisecond up to a second (a timer never fires early), and
+     * beyond that rounded down to the whole second, at most a minute (the loop wakes, finds
+     * nothing due and waits again for the rest).
+     */
+    static Duration pollTimeout(long wait) {
         if (wait <= 0) {
             return Duration.ZERO;
         }
-        long ms = (wait + 999_999) / 1_000_000; // round up: a timer never fires early
-        return ms < MILLIS.length ? MILLIS[(int) ms] : Duration.ofMillis(ms);
+        long ms = wait / 1_000_000 + (wait % 1_000_000 == 0 ? 0 : 1);
+        if (ms < MILLIS.length) {
+            return MILLIS[(int) ms];
+        }
+        return SECONDS[(int) Math.min(ms / 1000, SECONDS.length - 1)];
     }
 
     /** One step of a requested shutdown; true when the loop may end. */

@@ -1,5 +1,8 @@
 package dev.pollux.runtime;
 
+import dev.pollux.internal.jfr.JfrSupport;
+import dev.pollux.internal.jfr.TaskRunEvent;
+import dev.pollux.internal.jfr.TaskWakeEvent;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CancellationException;
@@ -62,7 +65,7 @@ final class Task<T> implements TaskWaker, TaskHandle.Control {
             if (s == IDLE) {
                 if (STATE.compareAndSet(this, IDLE, SCHEDULED)) {
                     boolean local = loop.inLoop();
-                    if (TaskWakeEvent.TYPE.isEnabled()) {
+                    if (JfrSupport.taskWakeEnabled()) {
                         recordWake(!local);
                     }
                     loop.schedule(this, local);
@@ -105,7 +108,7 @@ final class Task<T> implements TaskWaker, TaskHandle.Control {
             return true;
         }
         TaskRunEvent event = null;
-        if (TaskRunEvent.TYPE.isEnabled()) {
+        if (JfrSupport.taskRunEnabled()) {
             event = new TaskRunEvent();
             event.begin();
         }

@@ -8,7 +8,8 @@ package dev.pollux.runtime;
  * moment. For an executor task, wakes coalesce (a task woken twice before it runs is queued and
  * polled once; woken while it runs, it is polled once more afterwards) and waking a task that has
  * finished or was cancelled does nothing. A wake from the task's own event-loop thread costs no
- * lock and no allocation; a wake from another thread goes through a lock-free queue and, if the
+ * lock and no allocation; a wake from another thread goes through a lock-free queue (one node
+ * allocated per wake that schedules the task) and, if the
  * loop is blocked in {@link dev.pollux.Poll#poll}, one {@link dev.pollux.Waker#wake()}.
  *
  * <p>Implement it to drive {@code Async}s from elsewhere (tests, other executors); the waker the

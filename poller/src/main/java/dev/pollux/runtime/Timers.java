@@ -14,6 +14,11 @@ import java.util.concurrent.TimeoutException;
  * other than its loop's (through {@link Blocking#await}) is handed to the loop; a timer that is
  * cancelled (its future cancelled, or the enclosing {@code timeout} completed first) is removed
  * from the heap at once on the loop thread, and on the loop's next turn from other threads.
+ *
+ * <p>Allocation: each timer allocates its future and one heap entry (an {@link Interval}, one of
+ * each per tick); a timer polled and cancelled inside a task measures 40 bytes (the entry; the
+ * JIT removes the future). Waiting for the earliest timer allocates nothing: the loop's poll
+ * timeouts come from tables made once.
  */
 public final class Timers {
     private Timers() {}

@@ -47,6 +47,26 @@ class TimerTest {
     }
 
     @Test
+    void pollTimeoutsComeFromTablesAndNeverOvershootTheTimer() {
+        assertEquals(Duration.ZERO, EventLoop.pollTimeout(0));
+        assertEquals(Duration.ZERO, EventLoop.pollTimeout(-5));
+        assertEquals(Duration.ofMillis(1), EventLoop.pollTimeout(1));
+        assertEquals(Duration.ofMillis(1), EventLoop.pollTimeout(1_000_000));
+        assertEquals(Duration.ofMillis(2), EventLoop.pollTimeout(1_000_001));
+        assertEquals(Duration.ofMillis(1000), EventLoop.pollTimeout(1_000_000_000));
+        // Beyond a second: the last whole second before the timer, at most a minute.
+        assertEquals(Duration.ofSeconds(1), EventLoop.pollTimeout(1_000_000_001));
+        assertEquals(Duration.ofSeconds(1), EventLoop.pollTimeout(1_999_000_000));
+        assertEquals(Duration.ofSeconds(59), EventLoop.pollTimeout(59_500_000_000L));
+        assertEquals(Duration.ofSeconds(60), EventLoop.pollTimeout(3_600_000_000_000L));
+        assertEquals(Duration.ofSeconds(60), EventLoop.pollTimeout(Long.MAX_VALUE));
+        for (long wait : new long[] {1, 999_999_999, 1_500_000_000, 30_000_000_000L, Long.MAX_VALUE}) {
+            assertTrue(EventLoop.pollTimeout(wait) == EventLoop.pollTimeout(wait), "made once: " + wait);
+            assertTrue(wait > 1_000_000_000 || EventLoop.pollTimeout(wait).toNanos() >= wait, "never early: " + wait);
+        }
+    }
+
+    @Test
     void aTimerNeverFiresEarly() throws Exception {
         for (int i = 0; i < 5; i++) {
             long start = System.nanoTime();

@@ -16,7 +16,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /**
  * Runs the JMH benchmarks of {@code dev.pollux.bench.jmh} (Pollux and its JDK NIO peer in one
  * run) with the gc profiler, and keeps each one's time per operation and bytes allocated per
- * operation, keyed {@code Class.method} or {@code Class.method k=.. m=..}.
+ * operation, keyed {@code Class.method}, {@code Class.method k=.. m=..} or
+ * {@code Class.method timer=..}.
  */
 final class Micro {
     /** One benchmark's figures. */
@@ -45,6 +46,9 @@ final class Micro {
             String key = benchmark.substring("dev.pollux.bench.jmh.".length());
             if (r.getParams().getParam("k") != null) {
                 key += " k=" + r.getParams().getParam("k") + " m=" + r.getParams().getParam("m");
+            }
+            if (r.getParams().getParam("timer") != null) {
+                key += " timer=" + r.getParams().getParam("timer");
             }
             Result<?> primary = r.getPrimaryResult();
             Result<?> alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");

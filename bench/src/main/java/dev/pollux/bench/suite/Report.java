@@ -11,8 +11,8 @@ import java.util.Optional;
 
 /**
  * Prints the suite's figures as Markdown: the machine, the micro-benchmark table with the C floor
- * and ratios, poll cost against K and M, registration throughput, the echo tables, and every
- * target with its measured value and whether it was met.
+ * and ratios, poll cost against K and M, registration throughput, the executor's hot paths, the
+ * echo tables, and every target with its measured value and whether it was met.
  */
 final class Report {
     private final Mode mode;
@@ -52,6 +52,7 @@ final class Report {
             micro();
             scaling();
             registration();
+            executor();
         }
         if (!single.isEmpty()) {
             echo("Echo, single event loop", single);
@@ -114,6 +115,38 @@ final class Report {
         out.println();
     }
 
+    /** The executor's hot paths ({@code RuntimeHotPaths}), each driven in batches through {@code blockOn}. */
+    private void executor() {
+        Micro.Figure handoff = f.get("RuntimeHotPaths.blockOnOnly");
+        if (handoff == null) {
+            return;
+        }
+        out.println("### Executor hot paths (ns/op, B/op)");
+        out.println();
+        out.println("| path | ns/op | B/op |");
+        out.println("|---|---:|---:|");
+        for (String[] r : EXECUTOR_PATHS) {
+            Micro.Figure p = f.get("RuntimeHotPaths." + r[1]);
+            out.printf("| %s | %s | %s |%n", r[0], ns(p), bytes(p));
+        }
+        out.println();
+        out.printf("One operation of the loop's own thread; the benchmark thread hands the loop a batch of 1,000 (pipe) or"
+                + " 10,000 operations with blockOn, whose cost (%s ns, %s B per batch) is in each figure divided by the"
+                + " batch. Timers allocate by design (the future and a heap entry); the other paths should allocate"
+                + " nothing. A pipe figure near 40 B/op is one FFM segment per write that escape analysis missed"
+                + " because the JIT compiled the loop with the task inlined, one level deeper than"
+                + " -XX:MaxInlineLevel=15 reaches (see EventLoop's Javadoc).%n", num(handoff.nanos(), 0),
+                num(handoff.bytesPerOp(), 0));
+        out.println();
+    }
+
+    /** Label and {@code RuntimeHotPaths} key of each row; the timer row is not an allocation-free path. */
+    private static final List<String[]> EXECUTOR_PATHS = List.of(
+            new String[] {"pipe ping-pong through a task (pollWrite, poll, local wake, pollRead x2)", "pipePingPong timer=none"},
+            new String[] {"the same with a timer pending (timed poll)", "pipePingPong timer=1h"},
+            new String[] {"local wake round trip (two tasks, one loop)", "localWake"},
+            new String[] {"timer: Timers.sleep polled once and cancelled", "timerScheduleCancel"});
+
     private void echo(String title, List<Echo.Row> rows) {
         out.println("### " + title + " (" + load + ", C epoll load generator)");
         out.println();
@@ -154,6 +187,7 @@ final class Report {
         if (wake != null) {
             target("wake round trip <= 1.10x C floor", wake.nanos() / wakeFloor, 1.10);
         }
+        executorAllocation();
         Optional<Echo.Row> pollux = row("Pollux on Poll");
         Optional<Echo.Row> netty = row("Netty 4.2 epoll");
         Optional<Echo.Row> c = row("C floor (epoll)");
@@ -165,6 +199,18 @@ final class Report {
             target("echo: server CPU/msg <= 1.10x C floor's", pollux.get().serverCpuUsPerMsg() / c.get().serverCpuUsPerMsg(), 1.10);
         }
         out.println();
+    }
+
+    /** The executor's allocation-free paths, judged as the poll loop's: below JMH's resolution of 0.5 B/op. */
+    private void executorAllocation() {
+        List<Micro.Figure> paths = EXECUTOR_PATHS.stream().limit(3).map(r -> f.get("RuntimeHotPaths." + r[1])).toList();
+        if (paths.stream().allMatch(p -> p == null)) {
+            return;
+        }
+        boolean met = paths.stream().allMatch(p -> p != null && p.bytesPerOp() < 0.5);
+        out.printf("| 0 B/op on the executor's hot paths (< 0.5 B/op within JMH's resolution) | pipe ping-pong %s B/op,"
+                + " with a timer pending %s B/op, local wake %s B/op | %s |%n",
+                bytes(paths.get(0)), bytes(paths.get(1)), bytes(paths.get(2)), met ? "yes" : "NO");
     }
 
     private void flatness() {

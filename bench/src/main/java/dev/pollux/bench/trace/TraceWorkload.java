@@ -6,6 +6,11 @@ import dev.pollux.Poll;
 import dev.pollux.Waker;
 import dev.pollux.net.TcpListener;
 import dev.pollux.net.TcpStream;
+import dev.pollux.runtime.Async;
+import dev.pollux.runtime.AsyncStream;
+import dev.pollux.runtime.Context;
+import dev.pollux.runtime.TaskHandle;
+import dev.pollux.runtime.TaskWaker;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -28,39 +33,46 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The workloads {@code scripts/trace.sh} runs under strace, for Pollux, JDK NIO and Netty epoll,
- * each as the library's users would write it:
+ * The workloads {@code scripts/trace.sh} runs under strace, for Pollux on {@code Poll}, Pollux's
+ * executor ({@code dev.pollux.runtime}), JDK NIO and Netty epoll, each as the library's users
+ * would write it:
  *
  * <ul>
  *   <li>{@code ping-pong}: one thread passes one byte back and forth over a loopback TCP
- *       connection; one operation is one hop (wait, read, write).
+ *       connection; one operation is one hop (wait, read, write). On the executor, one task per
+ *       end echoes what it reads and reads again until the read would block (the reactor
+ *       clears readiness only then).
  *   <li>{@code wake}: two threads wake each other ({@link Waker}, {@code Selector.wakeup()},
- *       {@code EventLoop.execute}); one operation is one round trip.
+ *       {@code EventLoop.execute}; on the executor, a task on each of two event loops wakes the
+ *       other's {@link TaskWaker}); one operation is one round trip.
  * </ul>
  *
  * <p>Runs {@code warmup} operations (JIT), then marks the trace ({@link Markers}), runs
  * {@code ops} operations and marks the end.
  *
- * <p>{@code java -cp benchmarks.jar dev.pollux.bench.trace.TraceWorkload pollux|nio|netty ping-pong|wake OPS WARMUP}
+ * <p>{@code java -cp benchmarks.jar dev.pollux.bench.trace.TraceWorkload pollux|runtime|nio|netty ping-pong|wake OPS WARMUP}
  */
 public final class TraceWorkload {
     private TraceWorkload() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length != 4) {
-            throw new IllegalArgumentException("usage: TraceWorkload pollux|nio|netty ping-pong|wake OPS WARMUP");
+            throw new IllegalArgumentException("usage: TraceWorkload pollux|runtime|nio|netty ping-pong|wake OPS WARMUP");
         }
         int ops = Integer.parseInt(args[2]);
         int warmup = Integer.parseInt(args[3]);
         switch (args[0] + " " + args[1]) {
             case "pollux ping-pong" -> polluxPingPong(ops, warmup);
+            case "runtime ping-pong" -> runtimePingPong(ops, warmup);
             case "nio ping-pong" -> nioPingPong(ops, warmup);
             case "netty ping-pong" -> nettyPingPong(ops, warmup);
             case "pollux wake" -> polluxWake(ops, warmup);
+            case "runtime wake" -> runtimeWake(ops, warmup);
             case "nio wake" -> nioWake(ops, warmup);
             case "netty wake" -> nettyWake(ops, warmup);
             default -> throw new IllegalArgumentException("unknown implementation or workload: " + args[0] + " " + args[1]);
@@ -111,6 +123,84 @@ public final class TraceWorkload {
                     ends[1 - token].write(buf.flip());
                     done++;
                 }
+            }
+        }
+    }
+
+    private static void runtimePingPong(int ops, int warmup) throws Exception {
+        try (dev.pollux.runtime.EventLoop loop = dev.pollux.runtime.EventLoop.open("trace-loop");
+                TcpListener listener = TcpListener.bind(new InetSocketAddress("127.0.0.1", 0))) {
+            TcpStream a = TcpStream.connect(listener.localAddress());
+            TcpStream b;
+            while ((b = listener.accept()) == null) {
+                Thread.onSpinWait();
+            }
+            a.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            b.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            AsyncStream<TcpStream> sa = AsyncStream.of(loop, a);
+            AsyncStream<TcpStream> sb = AsyncStream.of(loop, b);
+            loop.blockOn(cx -> {
+                Markers.hotThread();
+                return null;
+            });
+            CompletableFuture<Void> finished = new CompletableFuture<>();
+            int[] hops = {0};
+            loop.spawn(new TaskBouncer(sa, hops, warmup, ops + warmup, finished));
+            loop.spawn(new TaskBouncer(sb, hops, warmup, ops + warmup, finished));
+            ByteBuffer first = ByteBuffer.allocateDirect(1);
+            loop.blockOn(cx -> sa.pollWrite(cx, first) == Async.PENDING_COUNT ? Async.PENDING : null);
+            finished.join();
+        } // closing the loop cancels the other bouncer and closes both streams
+    }
+
+    /**
+     * The executor: one task per end that echoes each byte it reads and reads again until the
+     * read would block, counting hops on the loop's thread; the task making the last hop marks
+     * the end and completes {@code finished}.
+     */
+    private static final class TaskBouncer implements Async<Void> {
+        private final AsyncStream<TcpStream> stream;
+        private final int[] hops;
+        private final int warmup;
+        private final int total;
+        private final CompletableFuture<Void> finished;
+        private final ByteBuffer buf = ByteBuffer.allocateDirect(64);
+        private boolean writing;
+
+        TaskBouncer(AsyncStream<TcpStream> stream, int[] hops, int warmup, int total, CompletableFuture<Void> finished) {
+            this.stream = stream;
+            this.hops = hops;
+            this.warmup = warmup;
+            this.total = total;
+            this.finished = finished;
+        }
+
+        @Override
+        public Object poll(Context cx) throws IOException {
+            while (true) {
+                if (!writing) {
+                    int n = stream.pollRead(cx, buf.clear());
+                    if (n == Async.PENDING_COUNT) {
+                        return PENDING;
+                    }
+                    if (n < 0) {
+                        return null;
+                    }
+                    if (++hops[0] == warmup) {
+                        Markers.begin();
+                    }
+                    if (hops[0] == total) {
+                        Markers.end();
+                        finished.complete(null);
+                        return null;
+                    }
+                    buf.flip();
+                    writing = true;
+                }
+                if (stream.pollWrite(cx, buf) == Async.PENDING_COUNT) {
+                    return PENDING;
+                }
+                writing = buf.hasRemaining();
             }
         }
     }
@@ -247,6 +337,65 @@ public final class TraceWorkload {
             }
             Markers.end();
             b.join();
+        }
+    }
+
+    private static void runtimeWake(int ops, int warmup) throws Exception {
+        try (dev.pollux.runtime.EventLoop loopA = dev.pollux.runtime.EventLoop.open("trace-loop-a");
+                dev.pollux.runtime.EventLoop loopB = dev.pollux.runtime.EventLoop.open("trace-loop-b")) {
+            for (dev.pollux.runtime.EventLoop loop : new dev.pollux.runtime.EventLoop[] {loopA, loopB}) {
+                loop.blockOn(cx -> {
+                    Markers.hotThread();
+                    return null;
+                });
+            }
+            Rally rally = new Rally(warmup, ops + warmup);
+            loopB.spawn(rally.b);
+            while (rally.wakerB == null) {
+                Thread.onSpinWait(); // B has run once and published its waker
+            }
+            TaskHandle<Void> a = loopA.spawn(rally);
+            a.join();
+        } // closing loop B cancels its task
+    }
+
+    /** The executor: task A (on loop A) and task B (on loop B) wake each other; A counts the round trips. */
+    private static final class Rally implements Async<Void> {
+        private final int warmup;
+        private final int total;
+        private int rounds;
+        volatile TaskWaker wakerA;
+        volatile TaskWaker wakerB;
+
+        final Async<Void> b = cx -> {
+            if (wakerB == null) {
+                wakerB = cx.waker();
+            } else {
+                wakerA.wake();
+            }
+            return Async.PENDING;
+        };
+
+        Rally(int warmup, int total) {
+            this.warmup = warmup;
+            this.total = total;
+        }
+
+        @Override
+        public Object poll(Context cx) {
+            if (wakerA == null) {
+                wakerA = cx.waker();
+            }
+            if (rounds == warmup) {
+                Markers.begin();
+            }
+            if (rounds == total) {
+                Markers.end();
+                return null;
+            }
+            rounds++;
+            wakerB.wake();
+            return PENDING;
         }
     }
 
