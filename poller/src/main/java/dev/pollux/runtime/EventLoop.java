@@ -59,10 +59,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * a heap entry; {@link Interval} the same per tick), the future-returning I/O methods
  * ({@link AsyncStream#read} and friends) and the combinators. The I/O path relies on the JIT's
  * escape analysis for the FFM segments of each system call, which needs the whole call from the
- * compiled task loop down to the downcall inlined: when the JIT compiles the loop with a task's
- * {@code poll} inlined into it, that chain is one level deeper than C2's default
- * {@code -XX:MaxInlineLevel=15} allows, and each write then allocates one 40-byte segment
- * ({@code -XX:MaxInlineLevel=16} or more removes it).
+ * compiled task loop down to the downcall inlined. With a task's {@code poll} inlined into the
+ * loop, that chain fits within C2's default {@code -XX:MaxInlineLevel=15} with little to spare;
+ * a deeper chain (a task that wraps several others, a helper between the channel and the
+ * downcall) can cost one 40-byte segment per call ({@code RuntimeHotPaths} in the bench module
+ * shows it with {@code -prof gc}).
  *
  * <p>Failures: a task whose {@code poll} throws completes its handle exceptionally; the loop goes
  * on serving the others. Lifecycle: {@link #shutdown(Duration)} lets running tasks finish within

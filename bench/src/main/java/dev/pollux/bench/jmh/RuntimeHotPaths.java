@@ -58,13 +58,13 @@ import org.openjdk.jmh.annotations.Warmup;
  *       (which puts it in the loop's timer heap) and cancelled (which takes it out).
  * </ul>
  *
- * <p>The pipe ping-pong measures either about 0.3 B/op (the handoff's share) or about 40 B/op,
- * from one fork to the next: when C2 compiles the loop's task runner with the task's
- * {@code poll} inlined into it, the write path down to the FFM downcall is one level deeper than
- * {@code -XX:MaxInlineLevel=15} allows, the errno-capture segment of each {@code write} is not
- * scalar-replaced, and 40 bytes are allocated per operation (JFR allocation samples name
- * {@code SharedUtils.checkCaptureSegment} under {@code Fd.transfer}; with
- * {@code -jvmArgsAppend -XX:MaxInlineLevel=16} every fork measures 0.2-0.4 B/op).
+ * <p>The pipe ping-pong measures about 0.3 B/op (the handoff's share). It used to measure about
+ * 40 B/op in some forks: when C2 compiled the loop's task runner with the task's {@code poll}
+ * inlined into it, the write path down to the FFM downcall was one level deeper than
+ * {@code -XX:MaxInlineLevel=15} allows and the errno-capture segment of each {@code write} was not
+ * scalar-replaced (JFR allocation samples named {@code SharedUtils.checkCaptureSegment}).
+ * ffi-epoll's {@code Fd.read}/{@code Fd.write} now make the downcall themselves, one level less;
+ * a pipe figure near 40 B/op again means that path grew back.
  *
  * <p>{@code java -jar bench/target/benchmarks.jar RuntimeHotPaths -prof gc -wi 2 -i 3 -f 1 -w 1 -r 1}
  */

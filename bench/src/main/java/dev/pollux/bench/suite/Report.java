@@ -133,9 +133,9 @@ final class Report {
         out.printf("One operation of the loop's own thread; the benchmark thread hands the loop a batch of 1,000 (pipe) or"
                 + " 10,000 operations with blockOn, whose cost (%s ns, %s B per batch) is in each figure divided by the"
                 + " batch. Timers allocate by design (the future and a heap entry); the other paths should allocate"
-                + " nothing. A pipe figure near 40 B/op is one FFM segment per write that escape analysis missed"
-                + " because the JIT compiled the loop with the task inlined, one level deeper than"
-                + " -XX:MaxInlineLevel=15 reaches (see EventLoop's Javadoc).%n", num(handoff.nanos(), 0),
+                + " nothing. A pipe figure near 40 B/op would be one FFM segment per write that escape analysis"
+                + " missed because the write path outgrew C2's inlining depth (see EventLoop's Javadoc).%n",
+                num(handoff.nanos(), 0),
                 num(handoff.bytesPerOp(), 0));
         out.println();
     }
