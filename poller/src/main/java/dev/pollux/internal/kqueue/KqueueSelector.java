@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.ClosedSelectorException;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -77,14 +78,42 @@ public final class KqueueSelector extends Selector {
      */
     public static KqueueSelector open() throws IOException {
         Os os = Os.current();
-        Kqueue kqueue = Kqueue.load(KqueuePlatform.current(), os.eintr());
-        int kq = Check.check("kqueue", kqueue.create());
+        Loaded loaded = Loaded.get(os);
+        int kq = Check.check("kqueue", loaded.kqueue.create());
         int r = os.setCloseOnExec(kq);
         if (r < 0) {
             os.close(kq);
             Check.check("fcntl", r);
         }
-        return new KqueueSelector(kqueue, kq, kqueue.receiptsReportErrors());
+        return new KqueueSelector(loaded.kqueue, kq, loaded.receiptsWork);
+    }
+
+    /**
+     * The kqueue implementation, linked once, and whether its receipts report errors, probed once:
+     * not per {@link #open()}, which would load the library again and open, probe and close a
+     * scratch queue every time (libkqueue 2.3.1 crashed, SIGSEGV in kevent, when that probe ran
+     * while other threads closed their queues). Loaded again only if the library path changes
+     * ({@code -Dpollux.libkqueue}).
+     */
+    private record Loaded(KqueuePlatform platform, String library, Kqueue kqueue, boolean receiptsWork) {
+        private static volatile Loaded current;
+
+        static Loaded get(Os os) {
+            KqueuePlatform platform = KqueuePlatform.current();
+            Loaded l = current;
+            if (l != null && l.platform == platform && Objects.equals(l.library, platform.library())) {
+                return l;
+            }
+            synchronized (Loaded.class) {
+                l = current;
+                if (l == null || l.platform != platform || !Objects.equals(l.library, platform.library())) {
+                    Kqueue kqueue = Kqueue.load(platform, os.eintr());
+                    l = new Loaded(platform, platform.library(), kqueue, kqueue.receiptsReportErrors());
+                    current = l;
+                }
+                return l;
+            }
+        }
     }
 
     @Override
