@@ -16,16 +16,20 @@ final class Floor {
 
     private Floor() {}
 
-    /** The median ns/op, or NaN when the program is not there (a message says so). */
-    static double nanosPerOp(Path binary, int iterations, int runs) throws IOException, InterruptedException {
+    /**
+     * The median ns/op, or NaN when the program is not there (a message says so). {@code extra}
+     * arguments follow the iteration count.
+     */
+    static double nanosPerOp(Path binary, int iterations, int runs, String... extra) throws IOException, InterruptedException {
         if (!Files.isExecutable(binary)) {
             System.err.println("C floor " + binary + " not built: skipped (scripts/bench.sh builds it with gcc)");
             return Double.NaN;
         }
         List<Double> values = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
-            Process p = new ProcessBuilder(binary.toString(), Integer.toString(iterations))
-                    .redirectErrorStream(true).start();
+            List<String> command = new ArrayList<>(List.of(binary.toString(), Integer.toString(iterations)));
+            command.addAll(List.of(extra));
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (p.waitFor() != 0) {
                 throw new IOException(binary + " failed: " + out);

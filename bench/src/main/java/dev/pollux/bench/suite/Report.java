@@ -19,18 +19,21 @@ final class Report {
     private final String command;
     private final Map<String, Micro.Figure> f;
     private final double pipeFloor;
+    /** The pipe floor in a process with one more (idle) thread, as every JVM has. */
+    private final double pipeFloorThreaded;
     private final double wakeFloor;
     private final Echo.Load load;
     private final List<Echo.Row> single;
     private final List<Echo.Row> multi;
     private PrintStream out;
 
-    Report(Mode mode, String command, Map<String, Micro.Figure> figures, double pipeFloor, double wakeFloor,
-            Echo.Load load, List<Echo.Row> single, List<Echo.Row> multi) {
+    Report(Mode mode, String command, Map<String, Micro.Figure> figures, double pipeFloor, double pipeFloorThreaded,
+            double wakeFloor, Echo.Load load, List<Echo.Row> single, List<Echo.Row> multi) {
         this.mode = mode;
         this.command = command;
         this.f = figures;
         this.pipeFloor = pipeFloor;
+        this.pipeFloorThreaded = pipeFloorThreaded;
         this.wakeFloor = wakeFloor;
         this.load = load;
         this.single = single;
@@ -71,6 +74,13 @@ final class Report {
         microRow("pipe token passing (1 thread)", "PipePingPong", pipeFloor);
         microRow("wake round trip (2 threads)", "WakeRoundTrip", wakeFloor);
         out.println();
+        Micro.Figure pipe = f.get("PipePingPong.pollux");
+        if (pipe != null && !Double.isNaN(pipeFloorThreaded)) {
+            out.printf("The pipe C floor with one idle thread in its process, as every JVM has threads (Linux then"
+                    + " reference-counts the file on each descriptor lookup): %s ns/op; Pollux / that: %s.%n",
+                    num(pipeFloorThreaded, 1), ratio(pipe, pipeFloorThreaded));
+            out.println();
+        }
     }
 
     private void microRow(String label, String bench, double floor) {

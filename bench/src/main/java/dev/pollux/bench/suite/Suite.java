@@ -53,6 +53,7 @@ public final class Suite {
 
         Map<String, Micro.Figure> figures = new LinkedHashMap<>();
         double pipeFloor = Double.NaN;
+        double pipeFloorThreaded = Double.NaN;
         double wakeFloor = Double.NaN;
         if (micro) {
             Path log = work.resolve("jmh.log");
@@ -60,6 +61,8 @@ public final class Suite {
             figures = Micro.run(mode, log);
             System.err.println("C floor: pipe ping-pong and wake round trip");
             pipeFloor = Floor.nanosPerOp(cDir.resolve("pipe_pingpong"), mode.pipeFloorIterations, mode.floorRuns);
+            pipeFloorThreaded = Floor.nanosPerOp(cDir.resolve("pipe_pingpong"), mode.pipeFloorIterations, mode.floorRuns,
+                    Integer.toString(mode.pipeFloorIterations / 10), "1");
             wakeFloor = Floor.nanosPerOp(cDir.resolve("wake_roundtrip"), mode.wakeFloorIterations, mode.floorRuns);
         }
 
@@ -77,6 +80,6 @@ public final class Suite {
                 driver.run(EchoServers.byName(name).orElseThrow(), 2).ifPresent(multi::add);
             }
         }
-        new Report(mode, command, figures, pipeFloor, wakeFloor, load, single, multi).print(System.out);
+        new Report(mode, command, figures, pipeFloor, pipeFloorThreaded, wakeFloor, load, single, multi).print(System.out);
     }
 }
