@@ -32,7 +32,9 @@ import java.util.Objects;
  * {@code read}/{@code write} box their count ({@link Integer#valueOf}: a new object above 127).
  *
  * <p>Readiness is remembered per stream: an edge that arrives before a task asks is kept, and it
- * is cleared only when a read or write actually returns would-block.
+ * is cleared only when a read or write actually returns would-block, or when a read returns fewer
+ * bytes than asked for (the stream's OS buffer was empty then; later data makes a new edge), which
+ * saves a system call per message.
  *
  * <p>Threading and ownership: at most one task reads and one task writes at a time (a second
  * waiter in the same direction replaces the first's wake). The {@code AsyncStream} owns the
@@ -127,7 +129,15 @@ public final class AsyncStream<C extends Channel & Source> implements AutoClosea
             if (snapshot < 0) {
                 return Async.PENDING_COUNT;
             }
+            int requested = dst.remaining();
             int n = reader.read(dst);
+            if (n > 0 && n < requested) {
+                // A short read of a stream emptied the OS buffer at that moment, and data that
+                // comes later makes a new edge (a newer tick), so readability can go now: this
+                // saves the read that would only say would-block (tokio does the same on Unix).
+                // Only READABLE goes: an end of stream or error already seen stays ready.
+                io.clearReadiness(snapshot, ScheduledIo.READABLE);
+            }
             if (n != 0) {
                 return n;
             }

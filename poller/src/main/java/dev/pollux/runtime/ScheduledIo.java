@@ -10,7 +10,8 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Sources are registered edge-triggered for reading and writing once, so an edge that
  * arrives while no task is waiting must be remembered: the loop ORs the event into the
- * readiness word, and an operation clears it only after the OS said would-block. The word
+ * readiness word, and an operation clears it only after the OS said would-block (or, for a
+ * stream, after a short read: see {@link AsyncStream#pollRead}). The word
  * carries a tick that every event advances; clearing is done against the snapshot taken before
  * the system call, so an edge that arrived during the call (a newer tick) is never erased (the
  * next attempt sees it and tries again, as mio's draining rule requires).

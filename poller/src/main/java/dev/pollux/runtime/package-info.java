@@ -12,7 +12,8 @@
  *       {@link dev.pollux.runtime.TcpServer} spreading connections ({@code SO_REUSEPORT} per loop on
  *       Linux, accept-and-hand-off elsewhere).
  *   <li>The reactor remembers readiness per registered source (edge-triggered, registered once) and
- *       clears it only when an operation returns would-block, so no edge is lost:
+ *       clears it only when an operation returns would-block (or a stream read comes back short),
+ *       so no edge is lost:
  *       {@link dev.pollux.runtime.AsyncStream} (TCP, Unix, pipes),
  *       {@link dev.pollux.runtime.AsyncTcpListener}, {@link dev.pollux.runtime.AsyncUdpSocket}.
  *   <li>{@link dev.pollux.runtime.Timers}: sleep, timeout, interval; a heap per loop, 1 ms resolution.

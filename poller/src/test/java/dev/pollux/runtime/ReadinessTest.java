@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** Edge-triggered readiness is remembered per source and cleared only on would-block. */
+/** Edge-triggered readiness is remembered per source and cleared only on would-block or a short stream read. */
 class ReadinessTest {
 
     @Test
@@ -28,6 +28,29 @@ class ReadinessTest {
             TaskHandle<ByteBuffer> h = loop.spawn(receiver.readFully(dst));
             // No new edge will come: only the remembered readiness can complete this read.
             assertEquals(3, h.join(RuntimeTestSupport.LIVENESS).position());
+            receiver.close();
+        }
+    }
+
+    /**
+     * A short read clears readability without a second read to see would-block; data written
+     * afterwards makes a new edge and is read; the end of stream that came with the last bytes
+     * still ends the stream (only READABLE is cleared, READ_CLOSED stays).
+     */
+    @Test
+    void aShortReadClearsReadabilityAndLaterDataOrTheEndOfStreamStillArrive() throws Exception {
+        try (EventLoop loop = EventLoop.open(); Pipe pipe = Pipe.open()) {
+            AsyncStream<Pipe.Receiver> receiver = AsyncStream.of(loop, pipe.receiver());
+            pipe.sender().write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+            ByteBuffer dst = ByteBuffer.allocate(64);
+            assertEquals(3, loop.spawn(receiver.read(dst)).join(RuntimeTestSupport.LIVENESS));
+            assertFalse(receiver.scheduledIo().has(ScheduledIo.READABLE), "the short read cleared readability");
+
+            pipe.sender().write(ByteBuffer.wrap(new byte[] {4, 5}));
+            pipe.sender().close(); // the last bytes and the end of stream, before the task asks
+            assertEquals(2, loop.spawn(receiver.read(dst)).join(RuntimeTestSupport.LIVENESS));
+            assertEquals(-1, loop.spawn(receiver.read(dst)).join(RuntimeTestSupport.LIVENESS),
+                    "the end of stream is not lost with the readability the short read cleared");
             receiver.close();
         }
     }
