@@ -1,7 +1,6 @@
 package dev.pollux.bench.servers;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -11,7 +10,6 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 
 /**
@@ -34,32 +32,10 @@ public final class NioEchoServer {
             port = loop.port();
             loops.add(loop);
         }
-        CountDownLatch stopped = new CountDownLatch(loops.size());
-        for (int i = 0; i < loops.size(); i++) {
-            Loop loop = loops.get(i);
-            Thread.ofPlatform().name("nio-echo-" + i).start(() -> {
-                try {
-                    loop.run();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                } finally {
-                    stopped.countDown();
-                }
-            });
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            loops.forEach(Loop::stop);
-            try {
-                stopped.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }));
-        ServerOptions.printReady(NAME, port, loops.size());
-        stopped.await();
+        EchoLoops.runUntilSignalled(NAME, port, loops);
     }
 
-    private static final class Loop {
+    private static final class Loop implements EchoLoops.Loop {
         private final Selector selector;
         private final ServerSocketChannel listener;
         private final ByteBuffer buffer = ByteBuffer.allocateDirect(64 * 1024);
@@ -80,12 +56,14 @@ public final class NioEchoServer {
             return ((InetSocketAddress) listener.getLocalAddress()).getPort();
         }
 
-        void stop() {
+        @Override
+        public void stop() {
             running = false;
             selector.wakeup();
         }
 
-        void run() throws IOException {
+        @Override
+        public void run() throws IOException {
             try {
                 while (running) {
                     selector.select(action);

@@ -7,7 +7,6 @@ import dev.pollux.Waker;
 import dev.pollux.net.TcpListener;
 import dev.pollux.net.TcpStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.SocketOption;
 import java.net.StandardSocketOptions;
@@ -15,7 +14,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * A TCP echo server written directly on {@link Poll}, {@link dev.pollux.Registry} and
@@ -46,35 +44,11 @@ public final class PollEchoServer {
             port = loop.port();
             loops.add(loop);
         }
-        CountDownLatch stopped = new CountDownLatch(loops.size());
-        for (int i = 0; i < loops.size(); i++) {
-            Loop loop = loops.get(i);
-            Thread.ofPlatform().name("pollux-echo-" + i).start(() -> {
-                try {
-                    loop.run();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                } finally {
-                    stopped.countDown();
-                }
-            });
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            for (Loop loop : loops) {
-                loop.stop();
-            }
-            try {
-                stopped.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }));
-        ServerOptions.printReady(NAME, port, loops.size());
-        stopped.await();
+        EchoLoops.runUntilSignalled(NAME, port, loops);
     }
 
     /** One event loop: a Poll, a listener, the connections it accepted. */
-    private static final class Loop {
+    private static final class Loop implements EchoLoops.Loop {
         private static final long LISTENER = 0;
         private static final long WAKER = 1;
         private static final int FIRST_CONNECTION = 2;
@@ -101,7 +75,8 @@ public final class PollEchoServer {
             return listener.localAddress().getPort();
         }
 
-        void stop() {
+        @Override
+        public void stop() {
             running = false;
             try {
                 waker.wake();
@@ -110,7 +85,8 @@ public final class PollEchoServer {
             }
         }
 
-        void run() throws IOException {
+        @Override
+        public void run() throws IOException {
             try {
                 while (running) {
                     int n = poll.poll(events, null);

@@ -22,25 +22,17 @@ import java.util.concurrent.CountDownLatch;
  * connections get a short grace, the loops close every descriptor.
  */
 public final class RuntimeEchoServer {
+    private static final String NAME = "RuntimeEchoServer";
+
     private RuntimeEchoServer() {}
 
     public static void main(String[] args) throws Exception {
-        int port = 0;
-        int threads = 1;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--port" -> port = Integer.parseInt(value(args, ++i));
-                case "--threads" -> threads = Integer.parseInt(value(args, ++i));
-                default -> throw usage("unknown argument " + args[i]);
-            }
-        }
-        if (port < 0 || port > 65535 || threads < 1) {
-            throw usage("bad port or thread count");
-        }
+        ServerOptions options = ServerOptions.parse(NAME, args);
+        int threads = options.threads();
         EventLoopGroup loops = EventLoopGroup.open(threads);
         TcpServer server;
         try {
-            server = loops.serve(new InetSocketAddress("127.0.0.1", port), Echo::new);
+            server = loops.serve(new InetSocketAddress("127.0.0.1", options.port()), Echo::new);
         } catch (IOException | RuntimeException e) {
             loops.close();
             throw e;
@@ -55,22 +47,9 @@ public final class RuntimeEchoServer {
                 Thread.currentThread().interrupt();
             }
             stopped.countDown();
-        }, "RuntimeEchoServer-shutdown"));
-        System.out.println("RuntimeEchoServer ready on 127.0.0.1 port " + server.localAddress().getPort() + " ("
-                + threads + (threads == 1 ? " event loop)" : " event loops)"));
-        System.out.flush();
+        }, NAME + "-shutdown"));
+        ServerOptions.printReady(NAME, server.localAddress().getPort(), threads);
         stopped.await();
-    }
-
-    private static String value(String[] args, int i) {
-        if (i >= args.length) {
-            throw usage(args[i - 1] + " needs a value");
-        }
-        return args[i];
-    }
-
-    private static IllegalArgumentException usage(String problem) {
-        return new IllegalArgumentException(problem + "; usage: RuntimeEchoServer [--port P] [--threads T]");
     }
 
     /** One connection: read, write it all back, repeat until end of stream (no allocation per iteration). */
