@@ -217,14 +217,7 @@ public final class EventLoop implements AutoCloseable {
         try {
             return handle.join();
         } catch (CompletionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof Exception x) {
-                throw x;
-            }
-            if (cause instanceof Error x) {
-                throw x;
-            }
-            throw e;
+            throw TaskHandle.taskFailure(e);
         }
     }
 

@@ -128,15 +128,20 @@ public final class TaskHandle<T> implements Async<T> {
         try {
             return future.getNow(null);
         } catch (CompletionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof Exception x) {
-                throw x;
-            }
-            if (cause instanceof Error x) {
-                throw x;
-            }
-            throw e;
+            throw taskFailure(e);
         }
+    }
+
+    /** The task's own exception behind {@code e} (an Error is thrown as is), for callers to rethrow. */
+    static Exception taskFailure(CompletionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof Exception x) {
+            return x;
+        }
+        if (cause instanceof Error x) {
+            throw x;
+        }
+        return e;
     }
 
     private void wakeAwaiting() {
