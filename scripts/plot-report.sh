@@ -29,14 +29,15 @@ data=$(mktemp -d)
 trap 'rm -rf "$data"' EXIT
 
 # The rows of the table under the heading that starts with "### $1", one per line, cells
-# separated by tabs, thousands separators and "x" suffixes removed, "a ± b" split into "a<TAB>b".
+# separated by tabs, thousands separators removed, "a ± b" split into "a<TAB>b" (an error of
+# "n/a", from a single measurement, becomes 0).
 table() {
     awk -v heading="### $1" '
         index($0, heading) == 1 { found = 1; next }
         found && /^#/ { exit }
         found && /^\|/ { rows++; if (rows > 2) print; next }
         found && rows > 2 && !/^\|/ { exit }' "$report" \
-    | sed -E 's/^\| *//; s/ *\|$//; s/ *\| */\t/g; s/([0-9]),([0-9])/\1\2/g; s/([0-9]),([0-9])/\1\2/g; s/ ± /\t/g'
+    | sed -E 's/^\| *//; s/ *\|$//; s/ *\| */\t/g; s/([0-9]),([0-9])/\1\2/g; s/([0-9]),([0-9])/\1\2/g; s/ ± /\t/g; s/\tn\/a(\t|$)/\t0\1/g'
 }
 
 # Common look: white background, readable fonts, a light grid.
@@ -104,6 +105,7 @@ set yrange [0:*]
 set offsets 0, 0, graph 0.2, 0
 set key top left horizontal
 set xtics font ",11"
+set bmargin 4
 set title "server CPU per message (us, lower is better)"
 plot "$data/echo.dat" using 3:xtic(1) title "one event loop" lc rgb "#1f77b4", \
      "" using 5 title "two event loops" lc rgb "#aec7e8"
