@@ -94,7 +94,7 @@ trace_program() {
     (
         while kill -0 "$strace_pid" 2>/dev/null; do
             for task in /proc/"$target"/task/*; do
-                [[ -r $task/comm ]] && echo "${task##*/} $(cat "$task/comm" 2>/dev/null)"
+                name=$(cat "$task/comm" 2>/dev/null) && [[ -n $name ]] && echo "${task##*/} $name"
             done
             sleep 0.2
         done >>"$names" 2>/dev/null
