@@ -8,6 +8,10 @@
 #   scripts/bench.sh            quick mode (the default): a few minutes, usable ratios
 #   scripts/bench.sh --full     publishable figures (longer runs, two JMH forks)
 #   scripts/bench.sh --smoke    seconds; checks that everything runs (CI), figures meaningless
+#   scripts/bench.sh --plot     also draws the report's figures as SVG files beside it
+#                               (scripts/plot-report.sh, gnuplot)
+#   scripts/bench.sh --plot-from REPORT.md
+#                               only draws the figures of a saved report (bench/RESULTS.md too)
 #
 # Other arguments go to dev.pollux.bench.suite.Suite, for instance --servers pollux,netty,c,
 # --skip-micro, --skip-echo, --connections 32 --depth 1 --size 64.
@@ -17,19 +21,30 @@ cd "$(dirname "$0")/.."
 mode=quick
 suite_args=()
 for arg in "$@"; do
+    if [[ -n ${plot_from:-} ]]; then
+        exec scripts/plot-report.sh "$arg"
+    fi
     case "$arg" in
         --quick) mode=quick ;;
         --full) mode=full ;;
         --smoke) mode=smoke ;;
         --no-build) no_build=1 ;;
-        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+        --plot) plot=1 ;;
+        --plot-from=*) exec scripts/plot-report.sh "${arg#--plot-from=}" ;;
+        --plot-from) plot_from=1 ;;
+        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
         *) suite_args+=("$arg") ;;
     esac
 done
 
+[[ -z ${plot_from:-} ]] || { echo "--plot-from needs a report file" >&2; exit 2; }
+if [[ -n ${plot:-} ]] && ! command -v gnuplot >/dev/null; then
+    echo "--plot needs gnuplot: install gnuplot (Debian: apt-get install -y gnuplot-nox, or scripts/ensure-tools.sh --plot)" >&2
+    exit 1
+fi
 if [[ -z "${no_build:-}" ]]; then
     echo "building bench/target/benchmarks.jar" >&2
-    ./mvnw -B -q package -pl bench -am -DskipTests >&2
+    ./mvnw -B -q package -pl bench -am -DskipTests -Dmaven.javadoc.skip -Dmaven.source.skip >&2
 fi
 
 # The C floor and the load generator, compiled with this machine's gcc on every run.
@@ -54,3 +69,7 @@ report="bench/target/suite/report-$mode.md"
 mkdir -p "$(dirname "$report")"
 "$java" --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar dev.pollux.bench.suite.Suite \
     --mode "$mode" --c-dir "$cdir" --command "scripts/bench.sh $*" "${suite_args[@]}" | tee "$report"
+if [[ -n ${plot:-} ]]; then
+    echo "figures:" >&2
+    scripts/plot-report.sh "$report" >&2
+fi

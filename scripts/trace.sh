@@ -14,14 +14,113 @@
 # --jfr (also run Pollux on Poll and the executor with Pollux's JFR events on, scripts/pollux.jfc,
 # and summarise the recordings), --no-build.
 # Output files are kept in bench/target/trace/.
+#
+# Any program, such as your own jar:
+#   scripts/trace.sh run [--seconds N] [--no-build] -- COMMAND...
+#                                runs COMMAND (in the current directory) under strace until it
+#                                exits, or stops it with SIGTERM after N seconds
+#   scripts/trace.sh --pid P [--seconds N] [--no-build]
+#                                attaches to the running process P for N seconds (default 10)
+# and prints, per poller thread (a thread that waits in epoll_wait, kevent or io_uring_enter:
+# Pollux's event loops, a thread calling Poll.poll), the system calls per loop iteration with
+# their errors (EAGAIN, EINTR, ...), the slowest calls and the raw trace of one iteration, then
+# one line for every other thread, with thread names. For example, the README's quick start:
+#   scripts/trace.sh run --seconds 20 -- java --enable-native-access=ALL-UNNAMED -cp "target/classes:$(cat cp.txt)" echo.Echo
 set -euo pipefail
+caller=$PWD
 cd "$(dirname "$0")/.."
+
+require_strace() {
+    if ! command -v strace >/dev/null; then
+        echo "strace is not installed: install strace (Debian: apt-get install -y strace, or scripts/ensure-tools.sh)" >&2
+        exit 1
+    fi
+}
+
+# Builds bench/target/benchmarks.jar (the report code) unless --no-build, and sets $java.
+build_bench() {
+    if [[ -z "${no_build:-}" ]]; then
+        echo "building bench/target/benchmarks.jar" >&2
+        ./mvnw -B -q package -pl bench -am -DskipTests -Dmaven.javadoc.skip -Dmaven.source.skip >&2
+    fi
+    . scripts/java-home.sh
+}
+
+# trace.sh run -- COMMAND... / trace.sh --pid P: any program (see the top of this file).
+trace_program() {
+    local pid= seconds= command=()
+    while (($#)); do
+        case "$1" in
+            --pid) pid=$2; shift 2 ;;
+            --pid=*) pid=${1#--pid=}; shift ;;
+            --seconds) seconds=$2; shift 2 ;;
+            --seconds=*) seconds=${1#--seconds=}; shift ;;
+            --no-build) no_build=1; shift ;;
+            --) shift; command=("$@"); break ;;
+            *) echo "unknown option $1 (the command goes after --)" >&2; exit 2 ;;
+        esac
+    done
+    if [[ -z $pid && ${#command[@]} == 0 ]]; then
+        echo "usage: scripts/trace.sh run [--seconds N] -- COMMAND... | scripts/trace.sh --pid P [--seconds N]" >&2
+        exit 2
+    fi
+    require_strace
+    build_bench
+    local out=$PWD/bench/target/trace trace names target strace_pid
+    mkdir -p "$out"
+    trace=$out/program.strace
+    names=$out/program.names
+    rm -f "$trace" "$names"
+    local strace_args=(-f -qq -tt -T -e signal=none -o "$trace")
+    if [[ -n $pid ]]; then
+        kill -0 "$pid" 2>/dev/null || { echo "no process $pid" >&2; exit 1; }
+        echo "tracing process $pid for ${seconds:=10} s" >&2
+        strace "${strace_args[@]}" -p "$pid" &
+        strace_pid=$!
+        target=$pid
+    else
+        echo "tracing: ${command[*]}" >&2
+        (cd "$caller" && exec strace "${strace_args[@]}" -- "${command[@]}") &
+        strace_pid=$!
+        target=
+        for _ in $(seq 100); do
+            target=$(head -n 1 "$trace" 2>/dev/null | grep -o '^[0-9]*' || true)
+            [[ -n $target ]] && break
+            sleep 0.1
+        done
+    fi
+    # Thread names, read while the program runs (threads that start later name themselves with
+    # prctl(PR_SET_NAME), which the trace shows).
+    (
+        while kill -0 "$strace_pid" 2>/dev/null; do
+            for task in /proc/"$target"/task/*; do
+                name=$(cat "$task/comm" 2>/dev/null) && [[ -n $name ]] && echo "${task##*/} $name"
+            done
+            sleep 0.2
+        done >>"$names" 2>/dev/null
+    ) &
+    local sampler=$!
+    if [[ -n $seconds ]]; then
+        sleep "$seconds"
+        if [[ -n $pid ]]; then
+            kill -INT "$strace_pid" 2>/dev/null || true     # detach; the process runs on
+        else
+            kill -TERM "$target" 2>/dev/null || true        # stop the command
+        fi
+    fi
+    wait "$strace_pid" || true
+    wait "$sampler" 2>/dev/null || true
+    "$java" -cp bench/target/benchmarks.jar dev.pollux.bench.trace.ProgramReport "$trace" "$names" \
+        | tee "$out/program-report.txt"
+}
 
 workload=${1:-}
 case "$workload" in
     ping-pong|wake|echo) shift ;;
-    -h|--help|"") sed -n '2,19p' "$0"; exit 2 ;;
-    *) echo "unknown workload '$workload': use ping-pong, wake or echo" >&2; exit 2 ;;
+    run) shift; trace_program "$@"; exit ;;
+    --pid|--pid=*) trace_program "$@"; exit ;;
+    -h|--help|"") sed -n '2,32p' "$0"; exit 2 ;;
+    *) echo "unknown workload '$workload': use ping-pong, wake, echo, run -- COMMAND, or --pid P" >&2; exit 2 ;;
 esac
 ops=20000
 warmup=20000
@@ -36,15 +135,8 @@ for arg in "$@"; do
     esac
 done
 
-if ! command -v strace >/dev/null; then
-    echo "strace is not installed: install strace (Debian: apt-get install -y strace, or scripts/ensure-tools.sh)" >&2
-    exit 1
-fi
-if [[ -z "${no_build:-}" ]]; then
-    echo "building bench/target/benchmarks.jar" >&2
-    ./mvnw -B -q package -pl bench -am -DskipTests >&2
-fi
-. scripts/java-home.sh
+require_strace
+build_bench
 jar=bench/target/benchmarks.jar
 out=bench/target/trace
 mkdir -p "$out"

@@ -5,7 +5,7 @@
  * <p>Exports the portable API ({@code dev.pollux}), the sockets ({@code dev.pollux.net}), the Unix
  * sources ({@code dev.pollux.unix}) and the Waker-driven executor ({@code dev.pollux.runtime});
  * the backends and the system-call layer stay internal. Run with
- * {@code --enable-native-access=dev.pollux.bindings,dev.pollux.ffi.epoll,dev.pollux.ffi.kqueue,dev.pollux} on the
+ * {@code --enable-native-access=dev.pollux.bindings,dev.pollux.ffi.epoll,dev.pollux.ffi.kqueue} on the
  * module path, or {@code --enable-native-access=ALL-UNNAMED} on the class path.
  */
 module dev.pollux {

@@ -156,9 +156,11 @@ final class OsHolder {
     private static Os create() {
         String os = System.getProperty("os.name", "");
         if (os.startsWith("Linux")) {
+            NativeAccess.check(dev.pollux.ffi.epoll.Errno.class);
             return new dev.pollux.internal.linux.LinuxOs();
         }
         if (os.startsWith("Mac OS X") || os.startsWith("FreeBSD")) {
+            NativeAccess.check(dev.pollux.ffi.kqueue.PosixPlatform.class);
             return new dev.pollux.internal.bsd.BsdOs(dev.pollux.ffi.kqueue.PosixPlatform.current());
         }
         throw new UnsupportedOperationException("Pollux has no system-call layer for " + os + " yet");

@@ -17,9 +17,13 @@ public final class Selectors {
                 if (!os.toLowerCase(Locale.ROOT).startsWith("linux")) {
                     throw new UnsupportedOperationException("the epoll backend needs Linux; this is " + os);
                 }
+                NativeAccess.check(dev.pollux.ffi.epoll.Epoll.class);
                 yield EpollSelector.open();
             }
-            case KQUEUE -> KqueueSelector.open();
+            case KQUEUE -> {
+                NativeAccess.check(dev.pollux.ffi.kqueue.Kqueue.class);
+                yield KqueueSelector.open();
+            }
             case IOCP -> throw new UnsupportedOperationException(
                     "the iocp backend is not implemented in this version of Pollux");
         };

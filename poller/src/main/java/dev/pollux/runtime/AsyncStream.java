@@ -193,9 +193,8 @@ public final class AsyncStream<C extends Channel & Source> implements AutoClosea
     }
 
     /**
-     * Reads until {@code dst} is full; completes with {@code dst}.
-     *
-     * @throws EOFException (from the future) if the stream ends first; the bytes read stay in {@code dst}
+     * Reads until {@code dst} is full; completes with {@code dst}. If the stream ends first, the
+     * future fails with an {@link EOFException}; the bytes read stay in {@code dst}.
      */
     public Async<ByteBuffer> readFully(ByteBuffer dst) {
         Objects.requireNonNull(dst, "dst");

@@ -18,7 +18,7 @@ import java.nio.channels.ScatteringByteChannel;
  * ({@code pipe2}) on Linux and FreeBSD; on macOS, which has no {@code pipe2}, by {@code pipe} and
  * then {@code fcntl} on each end. mio's {@code unix::pipe}.
  *
- * <p>Each end is a {@link Source} and a NIO channel: {@code read} returns -1 at end of stream
+ * <p>Each end is a {@link dev.pollux.Source} and a NIO channel: {@code read} returns -1 at end of stream
  * (the sender closed) and 0 when it would block; {@code write} returns 0 when it would block and
  * fails with {@code OsException} EPIPE once the receiver is closed. Heap and direct buffers and
  * {@link MemorySegment}s all work without an intermediate copy.

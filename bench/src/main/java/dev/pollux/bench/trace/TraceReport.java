@@ -1,7 +1,7 @@
 package dev.pollux.bench.trace;
 
+import dev.pollux.bench.trace.StraceLines.Call;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,8 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads the strace output files of one workload ({@code strace -f -o FILE}) and prints, side by
@@ -29,9 +27,6 @@ import java.util.regex.Pattern;
  * <p>{@code TraceReport WORKLOAD OPS name=FILE...}; the first name is Pollux's.
  */
 public final class TraceReport {
-    private static final Pattern LINE = Pattern.compile("^(?:\\[pid\\s+)?(\\d+)\\]?\\s+(.*)$");
-    private static final Pattern CALL = Pattern.compile("^([a-z_][a-z0-9_]*)\\(");
-
     /** What one operation of Pollux's hot loop needs: wait, read and write categories. */
     private static final Map<String, Map<String, Double>> NEEDED = Map.of(
             "ping-pong", Map.of("wait", 1.0, "read", 1.0, "write", 1.0),
@@ -41,9 +36,7 @@ public final class TraceReport {
     /** Calls the JVM makes on any thread now and then (JIT installs, safepoints, GC), not the loop. */
     private static final Set<String> JVM_OWN = Set.of("futex", "mprotect", "madvise", "mmap", "munmap");
 
-    private record Line(int tid, String text, String call) {}
-
-    private record Trace(String name, Map<String, Double> perOp, List<Line> window, Set<Integer> hot) {}
+    private record Trace(String name, Map<String, Double> perOp, List<Call> window, Set<Integer> hot) {}
 
     private TraceReport() {}
 
@@ -62,16 +55,7 @@ public final class TraceReport {
     }
 
     private static Trace read(String name, Path file, int ops) throws IOException {
-        List<Line> lines = new ArrayList<>();
-        for (String raw : Files.readAllLines(file)) {
-            Matcher m = LINE.matcher(raw);
-            if (!m.matches()) {
-                continue;
-            }
-            String text = m.group(2);
-            Matcher c = CALL.matcher(text);
-            lines.add(new Line(Integer.parseInt(m.group(1)), text, c.find() ? c.group(1) : null));
-        }
+        List<Call> lines = StraceLines.read(file);
         Set<Integer> hot = new HashSet<>();
         int begin = -1;
         int end = lines.size();
@@ -88,8 +72,8 @@ public final class TraceReport {
         if (hot.isEmpty()) {
             // No markers: the threads that waited in epoll_wait often enough run the loop.
             Map<Integer, Integer> waits = new HashMap<>();
-            for (Line l : lines) {
-                if (l.call() != null && l.call().startsWith("epoll_")) {
+            for (Call l : lines) {
+                if (l.isWait()) {
                     waits.merge(l.tid(), 1, Integer::sum);
                 }
             }
@@ -101,13 +85,13 @@ public final class TraceReport {
         } else if (begin < 0) {
             throw new IOException(file + ": no begin marker; did the workload finish?");
         }
-        List<Line> window = new ArrayList<>();
+        List<Call> window = new ArrayList<>();
         Map<String, Double> perOp = new LinkedHashMap<>();
         for (int i = begin + 1; i < end; i++) {
-            Line l = lines.get(i);
-            if (hot.contains(l.tid()) && l.call() != null && !l.text().contains(Markers.PREFIX)) {
+            Call l = lines.get(i);
+            if (hot.contains(l.tid()) && !l.text().contains(Markers.PREFIX)) {
                 window.add(l);
-                perOp.merge(l.call(), 1.0 / ops, Double::sum);
+                perOp.merge(l.name(), 1.0 / ops, Double::sum);
             }
         }
         return new Trace(name, perOp, window, hot);
@@ -145,11 +129,11 @@ public final class TraceReport {
 
     /** The raw trace of one iteration in the middle of the window: from one wait to the next. */
     private static void excerpt(Trace pollux) {
-        List<Line> w = pollux.window();
+        List<Call> w = pollux.window();
         System.out.printf("%n## Raw trace of one %s loop iteration (middle of the window)%n%n", pollux.name());
         int start = -1;
         for (int i = w.size() / 2; i < w.size(); i++) {
-            if (w.get(i).call().startsWith("epoll_")) {
+            if (w.get(i).isWait()) {
                 start = i;
                 break;
             }
@@ -158,17 +142,7 @@ public final class TraceReport {
             System.out.println("(no epoll_wait in the window)");
             return;
         }
-        int tid = w.get(start).tid();
-        int shown = 0;
-        for (int i = start; i < w.size() && shown < 12; i++) {
-            Line l = w.get(i);
-            if (i > start && l.tid() == tid && l.call().startsWith("epoll_")) {
-                break; // the same thread's next wait starts the next iteration
-            }
-            String text = l.text().length() > 150 ? l.text().substring(0, 147) + "..." : l.text();
-            System.out.println(l.tid() + "  " + text);
-            shown++;
-        }
+        StraceLines.iteration(w, start, 12).forEach(l -> System.out.println(StraceLines.show(l)));
     }
 
     private static void flags(String workload, Trace pollux) {

@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# Draws the figures of a benchmark report (scripts/bench.sh's Markdown, or bench/RESULTS.md,
+# which holds one) as SVG files beside it, with gnuplot:
+#   REPORT-micro.svg  ns/op of pipe token passing and the wake round trip: Pollux, JDK NIO, C floor
+#   REPORT-echo.svg   the echo servers (Pollux on Poll and on the executor, NIO, Netty, C floor):
+#                     server CPU per message and messages per second, one and two event loops
+#   REPORT-poll.svg   poll cost against the number of registered sources, K of them ready
+#                     (the rest idle): Pollux and NIO
+# A figure whose table the report lacks (--skip-micro, --skip-echo) is not drawn.
+#
+#   scripts/plot-report.sh [--png] REPORT.md     (--png: PNG files instead of SVG)
+#
+# Needs gnuplot (Debian: apt-get install gnuplot-nox, or scripts/ensure-tools.sh --plot).
+set -euo pipefail
+
+ext=svg
+if [[ ${1:-} == --png ]]; then
+    ext=png
+    shift
+fi
+report=${1:?usage: scripts/plot-report.sh [--png] REPORT.md}
+[[ -f $report ]] || { echo "no report $report" >&2; exit 1; }
+if ! command -v gnuplot >/dev/null; then
+    echo "gnuplot is not installed: install gnuplot (Debian: apt-get install -y gnuplot-nox, or scripts/ensure-tools.sh --plot)" >&2
+    exit 1
+fi
+base=${report%.md}
+data=$(mktemp -d)
+trap 'rm -rf "$data"' EXIT
+
+# The rows of the table under the heading that starts with "### $1", one per line, cells
+# separated by tabs, thousands separators removed, "a ± b" split into "a<TAB>b" (an error of
+# "n/a", from a single measurement, becomes 0).
+table() {
+    awk -v heading="### $1" '
+        index($0, heading) == 1 { found = 1; next }
+        found && /^#/ { exit }
+        found && /^\|/ { rows++; if (rows > 2) print; next }
+        found && rows > 2 && !/^\|/ { exit }' "$report" \
+    | sed -E 's/^\| *//; s/ *\|$//; s/ *\| */\t/g; s/([0-9]),([0-9])/\1\2/g; s/([0-9]),([0-9])/\1\2/g; s/ ± /\t/g; s/\tn\/a(\t|$)/\t0\1/g'
+}
+
+# Common look: white background, readable fonts, a light grid.
+terminal() {
+    cat <<EOF
+$(if [[ $ext == svg ]]; then echo "set terminal svg size $1,$2 dynamic enhanced font \"sans,13\" background rgb \"white\""
+  else echo "set terminal pngcairo size $1,$2 enhanced font \"sans,11\" background rgb \"white\""; fi)
+set grid ytics lc rgb "#dddddd"
+set border 3
+set tics nomirror
+set key top left
+EOF
+}
+
+drawn=()
+
+# ns/op, micro-benchmarks: columns benchmark, Pollux, ±, NIO, ±, C floor.
+table "Pipe token passing and wake round trip" | awk -F'\t' 'NF >= 6 { printf "\"%s\"\t%s\t%s\t%s\t%s\t%s\n", $1, $2, $3, $4, $5, $6 }' >"$data/micro.dat"
+if [[ -s $data/micro.dat ]]; then
+    {
+        terminal 1000 430
+        cat <<EOF
+set output "$base-micro.$ext"
+set multiplot layout 1,2 title "ns per operation, lower is better (JMH mean with its 99.9% error bar; C floor: median of its runs)"
+set style data histograms
+set style histogram errorbars gap 2 lw 1
+set style fill solid 0.85 border -1
+set yrange [0:*]
+set key top left
+do for [i=0:1] {
+    plot "$data/micro.dat" every ::i::i using 2:3:xtic(1) title "Pollux" lc rgb "#1f77b4", \
+         "" every ::i::i using 4:5 title "JDK NIO" lc rgb "#ff7f0e", \
+         "" every ::i::i using 6:(0) title "C floor" lc rgb "#7f7f7f"
+}
+unset multiplot
+EOF
+    } | gnuplot
+    drawn+=("$base-micro.$ext")
+fi
+
+# Echo: server, then per layout (one loop, two loops) msg/s and server CPU us/msg; short names
+# so that the labels fit under the bars.
+table "Echo, single event loop" | awk -F'\t' '{ print $1 "\t" $2 "\t" $5 }' >"$data/echo1.tsv"
+table "Echo, two event loops" | awk -F'\t' '{ print $1 "\t" $2 "\t" $5 }' >"$data/echo2.tsv"
+awk -F'\t' '
+    function short(name) {
+        if (name == "Pollux on Poll") return "Pollux\\nPoll"
+        if (name == "Pollux on the executor") return "Pollux\\nexecutor"
+        sub(/ Selector$/, "", name); sub(/ 4\.[0-9]+ epoll$/, "\\nepoll", name); sub(/ \(epoll\)$/, "", name)
+        return name
+    }
+    NR == FNR { two[$1] = $2 "\t" $3; next }
+    { printf "\"%s\"\t%s\t%s\t%s\n", short($1), $2, $3, ($1 in two) ? two[$1] : "NaN\tNaN" }' \
+    "$data/echo2.tsv" "$data/echo1.tsv" >"$data/echo.dat"
+if [[ -s $data/echo.dat ]]; then
+    {
+        terminal 1100 460
+        cat <<EOF
+set output "$base-echo.$ext"
+set multiplot layout 1,2 title "TCP echo, 32 connections x 64 B, C epoll load generator"
+set style data histograms
+set style histogram clustered gap 1.5
+set style fill solid 0.85 border -1
+set yrange [0:*]
+set offsets 0, 0, graph 0.2, 0
+set key top left horizontal
+set xtics font ",11"
+set bmargin 4
+set title "server CPU per message (us, lower is better)"
+plot "$data/echo.dat" using 3:xtic(1) title "one event loop" lc rgb "#1f77b4", \
+     "" using 5 title "two event loops" lc rgb "#aec7e8"
+set title "messages per second (thousands)"
+plot "$data/echo.dat" using (\$2/1000):xtic(1) title "one event loop" lc rgb "#2ca02c", \
+     "" using (\$4/1000) title "two event loops" lc rgb "#98df8a"
+unset multiplot
+EOF
+    } | gnuplot
+    drawn+=("$base-echo.$ext")
+fi
+
+# Poll K of M: columns K, M, Pollux ns/poll, ±, Mevents/s, NIO ns/poll, ±, ...; one block per K
+# (gnuplot's "index") holding M, Pollux, NIO.
+table "Poll with K ready of M registered" >"$data/poll.tsv"
+if [[ -s $data/poll.tsv ]]; then
+    sort -t$'\t' -k1,1n -k2,2n "$data/poll.tsv" \
+        | awk -F'\t' 'NR > 1 && $1 != k { printf "\n\n" } { k = $1; print $2 "\t" $3 "\t" $6 }' >"$data/poll.dat"
+    ks=$(cut -f1 "$data/poll.tsv" | sort -n -u | tr '\n' ' ')
+    {
+        terminal 900 460
+        cat <<EOF
+set output "$base-poll.$ext"
+set title "One poll with K ready of M registered (M - K idle): ns per poll, lower is better"
+set logscale xy
+set xlabel "registered sources M"
+set key outside right
+set xrange [700:15000]
+set xtics ("1,024" 1024, "10,000" 10000)
+set format y "%.0s%c"
+ks = "$ks"
+plot for [i=1:words(ks)] "$data/poll.dat" index (i-1) using 1:2 with linespoints lw 2 pt 7 lc i title sprintf("Pollux, K = %s", word(ks, i)), \
+     for [i=1:words(ks)] "$data/poll.dat" index (i-1) using 1:3 with linespoints lw 2 dt 2 pt 6 lc i title sprintf("NIO, K = %s", word(ks, i))
+EOF
+    } | gnuplot
+    drawn+=("$base-poll.$ext")
+fi
+
+if ((${#drawn[@]} == 0)); then
+    echo "no table to plot in $report" >&2
+    exit 1
+fi
+printf '%s\n' "${drawn[@]}"
