@@ -43,8 +43,8 @@ seconds=120
 soak_args=()
 while (($#)); do
     case "$1" in
-        --minutes) seconds=$(($2 * 60)); shift ;;
-        --seconds) seconds=$2; shift ;;
+        --minutes) seconds=$((${2:?--minutes needs a number} * 60)); shift ;;
+        --seconds) seconds=${2:?--seconds needs a number}; shift ;;
         --no-build) no_build=1 ;;
         -h|--help) sed -n '2,38p' "$0"; exit 0 ;;
         *) soak_args+=("$1") ;;
