@@ -12,6 +12,7 @@
 #   --clients 16 --slow-readers 2    concurrent clients, of which slow readers (default 16, 2)
 #   --timeout 30                     seconds a connection may take before it counts as stalled
 #   --threads 1                      event loops per server
+#   --server-option -Dpollux.backend=kqueue    a JVM option for the servers (repeatable)
 #
 # The clients (Java, blocking JDK sockets, 127.0.0.1 only, each loop bounded by the deadline):
 # echo rounds of 1 B-16 KiB, half-close (stream up to 1 MiB, shutdownOutput, read the whole echo
@@ -27,10 +28,10 @@
 #   - any client saw a wrong byte, an early end of stream, a refusal, a reset it did not cause, or
 #     a connection took longer than --timeout (stalled);
 #   - a kind of client completed no connection;
-#   - descriptors: once the load is over, more than 4 above the idle count before it (each
-#     connection's descriptor must be closed; 4 allows for what a JVM opens on its own); under
-#     load, the median of the last 3 samples more than (clients + 4) above the median of the first
-#     3 after warm-up (each client holds one connection at most);
+#   - descriptors: once the load is over (after up to 10 s for the last closes), any above the
+#     idle count before it (each connection's descriptor must be closed; an idle JVM opens none on
+#     its own); under load, the median of the last 3 samples more than (clients + 4) above the
+#     median of the first 3 after warm-up (each client holds one connection at most);
 #   - RSS: the median of the last 3 samples more than 16 MiB + 10% above the median of the first 3
 #     after warm-up (warm-up: a quarter of the run, 5 s to 60 s; C2's code cache, metaspace and
 #     malloc arenas still creep a few MiB after it; direct buffers are capped by -Xmx);

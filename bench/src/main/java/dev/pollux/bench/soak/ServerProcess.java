@@ -32,12 +32,17 @@ final class ServerProcess implements AutoCloseable {
         this.port = port;
     }
 
-    /** Starts {@code mainClass} from this JVM's class path with {@code threads} event loops and waits until it is ready. */
-    static ServerProcess start(String mainClass, int threads) throws IOException {
+    /**
+     * Starts {@code mainClass} from this JVM's class path with {@code threads} event loops and
+     * {@code options} after {@link #JVM_OPTIONS} (say {@code -Dpollux.backend=kqueue}), and waits
+     * until it is ready.
+     */
+    static ServerProcess start(String mainClass, int threads, List<String> options) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("--enable-native-access=ALL-UNNAMED");
         command.addAll(JVM_OPTIONS);
+        command.addAll(options);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass, "--port", "0", "--threads",
                 Integer.toString(threads)));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
