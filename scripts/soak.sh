@@ -27,7 +27,7 @@
 # and RSS after warm-up moves only with native memory. A server fails when:
 #   - any client saw a wrong byte, an early end of stream, a refusal, a reset it did not cause, or
 #     a connection took longer than --timeout (stalled);
-#   - a kind of client completed no connection;
+#   - a kind of client in the mix completed no connection;
 #   - descriptors: once the load is over (after up to 10 s for the last closes), any above the
 #     idle count before it (each connection's descriptor must be closed; an idle JVM opens none on
 #     its own); under load, the median of the last 3 samples more than (clients + 4) above the
