@@ -139,11 +139,16 @@ public final class PollEchoServer {
             if (c == null) {
                 return;
             }
+            // Kept, not taken from this event alone: on kqueue the end of stream comes on a READ
+            // event, which a connection with bytes pending ignores, and the WRITE event that
+            // resumes it later does not repeat it. Without it, the short read after the flush
+            // would look like a drained socket and the end of stream would never be read.
+            c.readClosed |= closing;
             try {
                 if (writable && c.pending != null && !c.flush()) {
                     return;
                 }
-                if (c.pending == null && !echo(c, closing)) {
+                if (c.pending == null && !echo(c, c.readClosed)) {
                     close(slot);
                 }
             } catch (IOException e) {
@@ -188,6 +193,8 @@ public final class PollEchoServer {
     private static final class Connection {
         final TcpStream stream;
         ByteBuffer pending;
+        /** An event said the peer has closed its side: read until the end of stream, not only until a short read. */
+        boolean readClosed;
 
         Connection(TcpStream stream) {
             this.stream = stream;
