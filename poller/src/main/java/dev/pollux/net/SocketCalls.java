@@ -80,9 +80,15 @@ final class SocketCalls {
 
     /**
      * Reads and clears {@code SO_ERROR}: {@code null} when there is none, else the exception (not
-     * thrown) for it, mapped as an error of {@code call} would be.
+     * thrown) for it, mapped as an error of {@code call} on this socket would be.
      */
     static IOException takeError(IoSource io, String call) throws IOException {
+        int errno = takeErrno(io);
+        return errno == 0 ? null : io.error(call, errno);
+    }
+
+    /** Reads and clears {@code SO_ERROR}: the pending errno, 0 for none. */
+    static int takeErrno(IoSource io) throws IOException {
         Os os = Os.current();
         int r;
         io.begin();
@@ -91,8 +97,7 @@ final class SocketCalls {
         } finally {
             io.end();
         }
-        Check.check("getsockopt(SO_ERROR)", r);
-        return r == 0 ? null : Check.socketError(call, r);
+        return Check.check("getsockopt(SO_ERROR)", r);
     }
 
     /**

@@ -18,7 +18,9 @@ import java.util.Objects;
  * <p>{@link #connect} returns at once while the handshake goes on: register for
  * {@link Interest#WRITABLE}; on the event, {@link #takeError()} reports a failed connect
  * (for example a {@link java.net.ConnectException}) and {@link #peerAddress()} succeeds once
- * connected (it throws {@link java.nio.channels.NotYetConnectedException} before).
+ * connected (it throws {@link java.nio.channels.NotYetConnectedException} before). Later,
+ * {@code takeError()} reports the connection's own failure, such as a
+ * {@link java.net.SocketException} "Connection reset", not as a connect error.
  *
  * <p>I/O: {@code read} returns -1 at end of stream and 0 when it would block; {@code write}
  * returns 0 when it would block; heap and direct buffers and {@link MemorySegment}s work without
@@ -78,7 +80,9 @@ public final class TcpStream extends NetStream {
             }
             int length = SocketAddresses.encode(address, family);
             int r = os.connect(io.fd(), SocketAddresses.scratch(), length);
-            if (r < 0 && r != -os.einprogress()) {
+            if (r == -os.einprogress()) {
+                stream.connectInProgress();
+            } else if (r < 0) {
                 throw Check.socketError("connect", -r);
             }
             return stream;
@@ -96,7 +100,9 @@ public final class TcpStream extends NetStream {
      *     both sides, or reset): the OS forgets the peer then
      */
     public InetSocketAddress peerAddress() throws IOException {
-        return (InetSocketAddress) SocketAddresses.peer(io, UnixAddress::fromSunPath);
+        InetSocketAddress peer = (InetSocketAddress) SocketAddresses.peer(io, UnixAddress::fromSunPath);
+        established();
+        return peer;
     }
 
     /** The local address. */

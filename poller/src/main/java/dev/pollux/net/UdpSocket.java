@@ -81,7 +81,7 @@ public final class UdpSocket extends NetSource implements ByteChannel {
         Objects.requireNonNull(options, "options");
         Os os = Os.current();
         int family = SocketAddresses.familyOf(address);
-        IoSource io = IoSource.ofSocket(Check.checkSocket("socket", os.socket(family, os.sockDgram())));
+        IoSource io = IoSource.ofIpDatagramSocket(Check.checkSocket("socket", os.socket(family, os.sockDgram())));
         UdpSocket socket = new UdpSocket(io, family);
         try {
             for (Map.Entry<SocketOption<?>, ?> option : options.entrySet()) {

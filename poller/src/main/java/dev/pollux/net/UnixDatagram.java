@@ -1,7 +1,6 @@
 package dev.pollux.net;
 
 import dev.pollux.Interest;
-import dev.pollux.internal.Check;
 import dev.pollux.internal.IoSource;
 import dev.pollux.internal.Os;
 import dev.pollux.internal.SocketAddresses;
@@ -104,7 +103,7 @@ public final class UnixDatagram extends NetSource implements ByteChannel {
      *
      * @throws NullPointerException if {@code address} is null
      * @throws IllegalArgumentException if it is unnamed, or too long for {@code sun_path}
-     * @throws java.net.ConnectException if no socket is bound there
+     * @throws java.net.ConnectException naming {@code address} if no socket is bound there
      * @throws dev.pollux.OsException for the other refusals (ENOENT, EACCES)
      */
     public void connect(UnixAddress address) throws IOException {
@@ -118,7 +117,9 @@ public final class UnixDatagram extends NetSource implements ByteChannel {
         } finally {
             io.end();
         }
-        Check.checkSocket("connect", r);
+        if (r < 0) {
+            throw UnixSockets.error("connect", -r, address);
+        }
     }
 
     /** Connects to the pathname {@code path}; see {@link #connect(UnixAddress)}. */
@@ -137,9 +138,10 @@ public final class UnixDatagram extends NetSource implements ByteChannel {
      *
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code target} is unnamed or too long
-     * @throws IOException carrying the OS error: ECONNREFUSED when no socket is bound at
-     *     {@code target} (as a {@link java.net.PortUnreachableException}), ENOENT when the pathname
-     *     does not exist, EMSGSIZE when the datagram is too large
+     * @throws java.net.ConnectException naming {@code target} when no socket is bound there (the
+     *     socket file outlived its socket; ECONNREFUSED), as {@link #connect} says
+     * @throws dev.pollux.OsException ENOENT when the pathname does not exist, EMSGSIZE when the
+     *     datagram is too large
      */
     public int send(ByteBuffer src, UnixAddress target) throws IOException {
         int remaining = src.remaining();
@@ -165,6 +167,9 @@ public final class UnixDatagram extends NetSource implements ByteChannel {
             r = os.sendTo(io.fd(), src, length, SocketAddresses.scratch(), addressLength);
         } finally {
             io.end();
+        }
+        if (r < 0 && r != -os.eagain()) {
+            throw UnixSockets.error("sendto", (int) -r, target);
         }
         r = io.complete("sendto", r, Interest.WRITABLE);
         return r == IoSource.WOULD_BLOCK ? 0 : r;
@@ -226,8 +231,8 @@ public final class UnixDatagram extends NetSource implements ByteChannel {
      * (advancing the position), or 0 when it would block.
      *
      * @throws NotYetConnectedException if the socket is not connected
-     * @throws dev.pollux.OsException EPIPE after {@link #shutdownOutput()}, ECONNREFUSED when
-     *     the peer has closed
+     * @throws java.net.ConnectException when the peer has closed (ECONNREFUSED)
+     * @throws dev.pollux.OsException EPIPE after {@link #shutdownOutput()}
      */
     @Override
     public int write(ByteBuffer src) throws IOException {
