@@ -33,7 +33,7 @@ import java.util.Objects;
  *
  * <p>Connected use: after {@link #connect}, only datagrams from the peer are received,
  * {@link #write} sends to it and {@link #read} receives (both return 0 when they would block and
- * never -1: UDP has no end of stream). When the peer's port is closed, the kernel reports the
+ * never -1: UDP has no end of stream); {@link #disconnect()} ends it. When the peer's port is closed, the kernel reports the
  * ICMP error on a later call, which then throws {@link java.net.PortUnreachableException}
  * (or call {@link #takeError()}; over libkqueue, a poll that reports it as an error event has
  * consumed it). Writing on an unconnected socket throws
@@ -57,6 +57,9 @@ public final class UdpSocket extends NetSource implements ByteChannel {
 
     /** A datagram received into a {@link MemorySegment}: its length in the segment and its sender. */
     public record Received(long length, InetSocketAddress sender) {}
+
+    /** Orders {@link #connect} and {@link #disconnect}, whose steps must not interleave. */
+    private final Object connectLock = new Object();
 
     private UdpSocket(IoSource io, int family) {
         super(io, family);
@@ -209,15 +212,82 @@ public final class UdpSocket extends NetSource implements ByteChannel {
     public void connect(InetSocketAddress address) throws IOException {
         SocketAddresses.checkInet(address);
         Os os = Os.current();
-        int length = SocketAddresses.encode(address, family);
-        int r;
-        io.begin();
-        try {
-            r = os.connect(io.fd(), SocketAddresses.scratch(), length);
-        } finally {
-            io.end();
+        synchronized (connectLock) {
+            int length = SocketAddresses.encode(address, family);
+            int r;
+            io.begin();
+            try {
+                r = os.connect(io.fd(), SocketAddresses.scratch(), length);
+            } finally {
+                io.end();
+            }
+            Check.checkSocket("connect", r);
         }
-        Check.checkSocket("connect", r);
+    }
+
+    /**
+     * Ends the association made by {@link #connect}, as NIO's {@code DatagramChannel.disconnect()}
+     * does: datagrams from anyone are received again, {@link #write} and {@link #read} need a peer
+     * again, and {@link #peerAddress()} throws {@link NotYetConnectedException}. Does nothing when
+     * the socket is not connected. The registration, options and multicast memberships stay.
+     *
+     * <p>The local address stays the one the socket had before {@code connect} (an address that
+     * {@code connect} chose for a socket bound to the wildcard goes back to the wildcard). On
+     * Linux, disconnecting a socket whose port the kernel chose (bound to port 0) also drops
+     * the port: the kernel unhashes the socket and clears it. Pollux, like the JDK, binds the
+     * socket to the same port again at once; a datagram that arrives in between is lost, as
+     * datagrams may be. If the port was taken in that instant (by a socket with
+     * {@code SO_REUSEADDR}, or a new socket of another process given it as ephemeral), this throws
+     * {@link java.net.BindException} and the socket is left disconnected without a port: its next
+     * send binds it to a new one. Do not send from another thread during {@code disconnect}: such
+     * a send binds the port-less socket to a new port first, and the re-bind fails with
+     * {@code OsException} EINVAL. Other systems (the BSDs; not yet run there) keep the port.
+     *
+     * @throws java.nio.channels.ClosedChannelException if the socket is closed
+     */
+    public void disconnect() throws IOException {
+        synchronized (connectLock) {
+            InetSocketAddress connectedFrom;
+            try {
+                peerAddress();
+                connectedFrom = localAddress();
+            } catch (NotYetConnectedException e) {
+                return; // Linux would drop a kernel-chosen port even from an unconnected socket
+            }
+            Os os = Os.current();
+            int r;
+            io.begin();
+            try {
+                r = os.disconnect(io.fd(), family, SocketAddresses.scratch());
+            } finally {
+                io.end();
+            }
+            if (r < 0 && isConnected()) {
+                throw io.error("connect", -r);
+            }
+            InetSocketAddress now = localAddress();
+            if (now.getPort() == 0) {
+                int length = SocketAddresses.encode(new InetSocketAddress(now.getAddress(), connectedFrom.getPort()), family);
+                io.begin();
+                try {
+                    r = os.bind(io.fd(), SocketAddresses.scratch(), length);
+                } finally {
+                    io.end();
+                }
+                if (r < 0) {
+                    throw io.error("bind", -r);
+                }
+            }
+        }
+    }
+
+    private boolean isConnected() throws IOException {
+        try {
+            peerAddress();
+            return true;
+        } catch (NotYetConnectedException e) {
+            return false;
+        }
     }
 
     /**

@@ -19,9 +19,9 @@ import java.nio.file.Path;
  *
  * <p>{@link #send(ByteBuffer, UnixAddress)} and {@link #receive(ByteBuffer)} work with or without
  * a connection; {@link #connect} fixes the peer, after which {@link #write} and {@link #read} work
- * too and datagrams from other sockets are refused. {@code receive} returns the sender's address,
- * or {@code null} when no datagram is waiting (would block); the sender of an unbound socket is
- * {@linkplain UnixAddress#isUnnamed() unnamed}. {@code send}, {@code write} and {@code read}
+ * too and datagrams from other sockets are refused, until {@link #disconnect()}. {@code receive}
+ * returns the sender's address, or {@code null} when no datagram is waiting (would block); the
+ * sender of an unbound socket is {@linkplain UnixAddress#isUnnamed() unnamed}. {@code send}, {@code write} and {@code read}
  * return 0 when they would block (the peer's queue is full, or nothing arrived); a datagram is
  * sent whole or not at all. A received datagram longer than the space in the buffer is
  * truncated and the rest discarded (no space at all discards it whole); an empty datagram reads
@@ -119,6 +119,41 @@ public final class UnixDatagram extends NetSource implements ByteChannel {
         }
         if (r < 0) {
             throw UnixSockets.error("connect", -r, address);
+        }
+    }
+
+    /**
+     * Ends the association made by {@link #connect}: datagrams from any socket are received
+     * again, {@link #write} throws {@link NotYetConnectedException} and {@link #peerAddress()} too.
+     * Does nothing when the socket is not connected. The socket keeps its own name, if it has
+     * one, and its registration. Also works on an end of a {@link #pair()}.
+     *
+     * @throws java.nio.channels.ClosedChannelException if the socket is closed
+     */
+    public void disconnect() throws IOException {
+        if (!isConnected()) {
+            return;
+        }
+        Os os = Os.current();
+        int r;
+        io.begin();
+        try {
+            r = os.disconnect(io.fd(), family, SocketAddresses.scratch());
+        } finally {
+            io.end();
+        }
+        // On the BSDs the connect that disconnects then fails: what counts is that the peer is gone.
+        if (r < 0 && isConnected()) {
+            throw io.error("connect", -r);
+        }
+    }
+
+    private boolean isConnected() throws IOException {
+        try {
+            peerAddress();
+            return true;
+        } catch (NotYetConnectedException e) {
+            return false;
         }
     }
 
