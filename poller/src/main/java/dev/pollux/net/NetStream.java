@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.ScatteringByteChannel;
+import java.util.Objects;
 
 /**
  * What TCP and Unix streams share: NIO channel I/O, peek, shutdown and the pending error.
@@ -69,7 +70,7 @@ abstract sealed class NetStream extends NetSource implements ByteChannel, Scatte
 
     @Override
     public final long read(ByteBuffer[] dsts) throws IOException {
-        return seen(ChannelIo.read(io, dsts, 0, dsts.length));
+        return seen(ChannelIo.read(io, dsts, 0, Objects.requireNonNull(dsts, "dsts").length));
     }
 
     /** Reads into {@code dst}: bytes read, -1 at end of stream, 0 when it would block. */
@@ -89,7 +90,7 @@ abstract sealed class NetStream extends NetSource implements ByteChannel, Scatte
 
     @Override
     public final long write(ByteBuffer[] srcs) throws IOException {
-        return seen(ChannelIo.write(io, srcs, 0, srcs.length));
+        return seen(ChannelIo.write(io, srcs, 0, Objects.requireNonNull(srcs, "srcs").length));
     }
 
     /** Writes from {@code src}: bytes written, 0 when it would block. */

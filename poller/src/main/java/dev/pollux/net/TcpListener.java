@@ -52,7 +52,7 @@ public final class TcpListener extends NetSource {
      */
     public static TcpListener bind(InetSocketAddress address, int backlog, Map<SocketOption<?>, ?> options)
             throws IOException {
-        SocketAddresses.checkInet(address);
+        SocketAddresses.checkInet(address, "address");
         Objects.requireNonNull(options, "options");
         Os os = Os.current();
         int family = SocketAddresses.familyOf(address);

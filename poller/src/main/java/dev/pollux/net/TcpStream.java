@@ -40,7 +40,7 @@ public final class TcpStream extends NetStream {
     /**
      * Starts connecting to {@code address} without blocking.
      *
-     * @throws IllegalArgumentException if {@code address} is unresolved
+     * @throws java.nio.channels.UnresolvedAddressException if {@code address} is unresolved
      * @throws java.net.ConnectException if the OS refuses at once
      */
     public static TcpStream connect(InetSocketAddress address) throws IOException {
@@ -54,20 +54,22 @@ public final class TcpStream extends NetStream {
      * or {@link PolluxSocketOptions#IP_BIND_ADDRESS_NO_PORT} with a local address of port 0.
      *
      * @param localAddress the local address to bind first, or {@code null} to let the OS choose
-     * @throws IllegalArgumentException if an address is unresolved or of the other IP family, or
-     *     an option value is wrong
+     * @throws java.nio.channels.UnresolvedAddressException if an address is unresolved
+     * @throws java.nio.channels.UnsupportedAddressTypeException if {@code localAddress} is IPv6
+     *     and {@code address} IPv4
+     * @throws IllegalArgumentException if an option value is wrong
      * @throws java.net.BindException if {@code localAddress} is in use or not available
      * @throws java.net.ConnectException if the OS refuses at once
      */
     public static TcpStream connect(InetSocketAddress address, InetSocketAddress localAddress,
             Map<SocketOption<?>, ?> options) throws IOException {
-        SocketAddresses.checkInet(address);
-        if (localAddress != null) {
-            SocketAddresses.checkInet(localAddress);
-        }
+        SocketAddresses.checkInet(address, "address");
         Objects.requireNonNull(options, "options");
         Os os = Os.current();
         int family = SocketAddresses.familyOf(address);
+        if (localAddress != null) {
+            SocketAddresses.checkInet(localAddress, "localAddress", family);
+        }
         IoSource io = IoSource.ofSocket(Check.checkSocket("socket", os.socket(family, os.sockStream())));
         TcpStream stream = new TcpStream(io, family);
         try {

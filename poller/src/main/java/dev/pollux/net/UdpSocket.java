@@ -1,6 +1,7 @@
 package dev.pollux.net;
 
 import dev.pollux.Interest;
+import dev.pollux.internal.Arguments;
 import dev.pollux.internal.Check;
 import dev.pollux.internal.IoSource;
 import dev.pollux.internal.Multicast;
@@ -80,7 +81,7 @@ public final class UdpSocket extends NetSource implements ByteChannel {
      * @throws java.net.BindException if the address is in use or not available
      */
     public static UdpSocket bind(InetSocketAddress address, Map<SocketOption<?>, ?> options) throws IOException {
-        SocketAddresses.checkInet(address);
+        SocketAddresses.checkInet(address, "address");
         Objects.requireNonNull(options, "options");
         Os os = Os.current();
         int family = SocketAddresses.familyOf(address);
@@ -108,6 +109,7 @@ public final class UdpSocket extends NetSource implements ByteChannel {
      * @throws java.io.IOException such as {@code OsException} EMSGSIZE for a datagram too large
      */
     public int send(ByteBuffer src, InetSocketAddress target) throws IOException {
+        Objects.requireNonNull(src, "src");
         int remaining = src.remaining();
         long r = sendTo(MemorySegment.ofBuffer(src), remaining, target);
         if (r == IoSource.WOULD_BLOCK) {
@@ -119,12 +121,13 @@ public final class UdpSocket extends NetSource implements ByteChannel {
 
     /** Sends all of {@code src} as one datagram to {@code target}: bytes sent, 0 when it would block. */
     public long send(MemorySegment src, InetSocketAddress target) throws IOException {
+        Objects.requireNonNull(src, "src");
         long r = sendTo(src, src.byteSize(), target);
         return r == IoSource.WOULD_BLOCK ? 0 : r;
     }
 
     private long sendTo(MemorySegment src, long length, InetSocketAddress target) throws IOException {
-        SocketAddresses.checkInet(target);
+        SocketAddresses.checkInet(target, "target", family);
         Os os = Os.current();
         MemorySegment address = SocketAddresses.scratch();
         int addressLength = SocketAddresses.encode(target, family);
@@ -155,9 +158,7 @@ public final class UdpSocket extends NetSource implements ByteChannel {
      * @throws IllegalArgumentException if {@code dst} is read-only
      */
     public Received receive(MemorySegment dst) throws IOException {
-        if (dst.isReadOnly()) {
-            throw new IllegalArgumentException("read-only segment");
-        }
+        Arguments.destination(dst, "dst");
         long r = receiveFrom(dst, dst.byteSize(), false);
         return r == IoSource.WOULD_BLOCK ? null : new Received(r, sender());
     }
@@ -173,9 +174,7 @@ public final class UdpSocket extends NetSource implements ByteChannel {
     }
 
     private InetSocketAddress receive(ByteBuffer dst, boolean peek) throws IOException {
-        if (dst.isReadOnly()) {
-            throw new IllegalArgumentException("read-only buffer");
-        }
+        Arguments.destination(dst, "dst");
         long r = receiveFrom(MemorySegment.ofBuffer(dst), dst.remaining(), peek);
         if (r == IoSource.WOULD_BLOCK) {
             return null;
@@ -210,7 +209,7 @@ public final class UdpSocket extends NetSource implements ByteChannel {
      * @throws IllegalArgumentException if {@code address} is unresolved, or IPv6 on an IPv4 socket
      */
     public void connect(InetSocketAddress address) throws IOException {
-        SocketAddresses.checkInet(address);
+        SocketAddresses.checkInet(address, "address", family);
         Os os = Os.current();
         synchronized (connectLock) {
             int length = SocketAddresses.encode(address, family);
@@ -316,6 +315,7 @@ public final class UdpSocket extends NetSource implements ByteChannel {
      */
     @Override
     public int write(ByteBuffer src) throws IOException {
+        Objects.requireNonNull(src, "src");
         int remaining = src.remaining();
         long r = send(MemorySegment.ofBuffer(src), remaining);
         if (r == IoSource.WOULD_BLOCK) {
@@ -327,6 +327,7 @@ public final class UdpSocket extends NetSource implements ByteChannel {
 
     /** Sends all of {@code src} as one datagram to the peer: like {@link #write(ByteBuffer)}. */
     public long write(MemorySegment src) throws IOException {
+        Objects.requireNonNull(src, "src");
         long r = send(src, src.byteSize());
         return r == IoSource.WOULD_BLOCK ? 0 : r;
     }

@@ -1,6 +1,7 @@
 package dev.pollux.net;
 
 import dev.pollux.Interest;
+import dev.pollux.internal.Arguments;
 import dev.pollux.internal.IoSource;
 import dev.pollux.internal.Os;
 import dev.pollux.internal.SocketAddresses;
@@ -11,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.NotYetConnectedException;
 import java.nio.file.Path;
+import java.util.Objects;
 
 /**
  * A non-blocking Unix domain datagram socket: mio's {@code UnixDatagram}, with NIO's
@@ -179,6 +181,7 @@ public final class UnixDatagram extends NetSource implements ByteChannel {
      *     datagram is too large
      */
     public int send(ByteBuffer src, UnixAddress target) throws IOException {
+        Objects.requireNonNull(src, "src");
         int remaining = src.remaining();
         long r = sendTo(MemorySegment.ofBuffer(src), remaining, target);
         if (r > 0) {
@@ -189,11 +192,12 @@ public final class UnixDatagram extends NetSource implements ByteChannel {
 
     /** Sends {@code src} as one datagram to {@code target}; see {@link #send(ByteBuffer, UnixAddress)}. */
     public long send(MemorySegment src, UnixAddress target) throws IOException {
+        Objects.requireNonNull(src, "src");
         return sendTo(src, src.byteSize(), target);
     }
 
     private long sendTo(MemorySegment src, long length, UnixAddress target) throws IOException {
-        UnixSockets.named(target);
+        UnixSockets.named(target, "target");
         int addressLength = UnixSockets.encode(target);
         Os os = Os.current();
         long r;
@@ -218,9 +222,7 @@ public final class UnixDatagram extends NetSource implements ByteChannel {
      * @throws IllegalArgumentException if {@code dst} is read-only
      */
     public UnixAddress receive(ByteBuffer dst) throws IOException {
-        if (dst.isReadOnly()) {
-            throw new IllegalArgumentException("read-only buffer");
-        }
+        Arguments.destination(dst, "dst");
         int remaining = dst.remaining();
         Os os = Os.current();
         MemorySegment address = SocketAddresses.scratch();
@@ -271,6 +273,7 @@ public final class UnixDatagram extends NetSource implements ByteChannel {
      */
     @Override
     public int write(ByteBuffer src) throws IOException {
+        Objects.requireNonNull(src, "src");
         int remaining = src.remaining();
         long r = send(MemorySegment.ofBuffer(src), remaining);
         if (r > 0) {
@@ -281,6 +284,7 @@ public final class UnixDatagram extends NetSource implements ByteChannel {
 
     /** Sends {@code src} as one datagram to the connected peer; see {@link #write(ByteBuffer)}. */
     public long write(MemorySegment src) throws IOException {
+        Objects.requireNonNull(src, "src");
         return send(src, src.byteSize());
     }
 

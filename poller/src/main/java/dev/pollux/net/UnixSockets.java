@@ -38,9 +38,14 @@ final class UnixSockets {
      * @throws IllegalArgumentException if it is unnamed
      */
     static UnixAddress named(UnixAddress address) {
-        Objects.requireNonNull(address, "address");
+        return named(address, "address");
+    }
+
+    /** As {@link #named(UnixAddress)}, for the parameter called {@code name}. */
+    static UnixAddress named(UnixAddress address, String name) {
+        Objects.requireNonNull(address, name);
         if (address.isUnnamed()) {
-            throw new IllegalArgumentException("an unnamed address cannot be bound, connected or sent to");
+            throw new IllegalArgumentException(name + " is unnamed: an unnamed address cannot be bound, connected or sent to");
         }
         return address;
     }
