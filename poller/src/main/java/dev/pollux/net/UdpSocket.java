@@ -45,12 +45,13 @@ import java.util.Objects;
  * {@code IP_MULTICAST_LOOP}; broadcast needs {@link java.net.StandardSocketOptions#SO_BROADCAST}.
  * An IPv6 address gives an IPv6 socket (dual-stack unless {@link PolluxSocketOptions#IPV6_V6ONLY}
  * is set before binding, see {@link #bind(InetSocketAddress, Map)}); an IPv4 socket refuses IPv6
- * addresses with {@link IllegalArgumentException}.
+ * addresses with NIO's {@link java.nio.channels.UnsupportedAddressTypeException}.
  *
  * <p>Ownership: the socket owns its descriptor; {@link #close()} deregisters and closes it.
  * Thread-safe; concurrent sends (or receives) each move whole datagrams. Use after close throws
  * {@link java.nio.channels.ClosedChannelException}; null or unresolved addresses throw
- * {@link NullPointerException} or {@link IllegalArgumentException}.
+ * {@link NullPointerException} or NIO's {@link java.nio.channels.UnresolvedAddressException}
+ * (an {@link IllegalArgumentException}), with messages naming the argument.
  */
 public final class UdpSocket extends NetSource implements ByteChannel {
     /** The sender's address length, written by {@code recvfrom}; per thread so receive does not allocate. */
@@ -77,7 +78,8 @@ public final class UdpSocket extends NetSource implements ByteChannel {
      * (to share a multicast port), {@link java.net.StandardSocketOptions#SO_REUSEPORT} or
      * {@link PolluxSocketOptions#IPV6_V6ONLY}.
      *
-     * @throws IllegalArgumentException if {@code address} is unresolved, or an option value is wrong
+     * @throws java.nio.channels.UnresolvedAddressException if {@code address} is unresolved
+     * @throws IllegalArgumentException if an option value is wrong
      * @throws java.net.BindException if the address is in use or not available
      */
     public static UdpSocket bind(InetSocketAddress address, Map<SocketOption<?>, ?> options) throws IOException {
@@ -105,7 +107,9 @@ public final class UdpSocket extends NetSource implements ByteChannel {
      * of them; the position advances), or 0 when it would block (nothing sent). Works on a
      * connected socket too (Linux sends to {@code target}).
      *
-     * @throws IllegalArgumentException if {@code target} is unresolved, or IPv6 on an IPv4 socket
+     * @throws java.nio.channels.UnresolvedAddressException if {@code target} is unresolved
+     * @throws java.nio.channels.UnsupportedAddressTypeException if {@code target} is IPv6 and the
+     *     socket IPv4
      * @throws java.io.IOException such as {@code OsException} EMSGSIZE for a datagram too large
      */
     public int send(ByteBuffer src, InetSocketAddress target) throws IOException {
@@ -206,7 +210,9 @@ public final class UdpSocket extends NetSource implements ByteChannel {
      * Connects to {@code address}: afterwards only its datagrams are received and {@link #write}
      * sends to it. Returns at once (UDP has no handshake); connecting again replaces the peer.
      *
-     * @throws IllegalArgumentException if {@code address} is unresolved, or IPv6 on an IPv4 socket
+     * @throws java.nio.channels.UnresolvedAddressException if {@code address} is unresolved
+     * @throws java.nio.channels.UnsupportedAddressTypeException if {@code address} is IPv6 and the
+     *     socket IPv4
      */
     public void connect(InetSocketAddress address) throws IOException {
         SocketAddresses.checkInet(address, "address", family);

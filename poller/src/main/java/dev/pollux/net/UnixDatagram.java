@@ -321,12 +321,14 @@ public final class UnixDatagram extends NetSource implements ByteChannel {
 
     /**
      * Reads and clears the socket's pending error ({@code SO_ERROR}): {@code null} when there is
-     * none, otherwise the exception (not thrown). On the kqueue backend over libkqueue, an error
+     * none, otherwise the exception (not thrown), named under {@code getsockopt(SO_ERROR)}, the
+     * call that reported it: for example ECONNRESET on an end whose connected peer disconnected
+     * or connected elsewhere. On the kqueue backend over libkqueue, an error
      * that a poll reported as an event (with {@link dev.pollux.Event#isError()}) was read, and
      * so cleared, by libkqueue already.
      */
     public IOException takeError() throws IOException {
-        return SocketCalls.takeError(io, "send");
+        return SocketCalls.takeError(io, "getsockopt(SO_ERROR)");
     }
 
     /** The address the socket is bound to; unnamed when it is not bound. */

@@ -131,6 +131,27 @@ class SocketErrorsTest {
         }
     }
 
+    /**
+     * A pending error is named under the call that reported it, not under a call that never
+     * happened: a datagram pair's end whose peer disconnected with its datagrams unread holds
+     * ECONNRESET (Linux's unix_dgram_disconnected).
+     */
+    @Test
+    void unixDatagramPendingErrorIsNamedUnderGetsockopt() throws Exception {
+        try (UnixDatagram.Pair pair = UnixDatagram.pair()) {
+            assertEquals(1, pair.second().write(ByteBuffer.wrap(new byte[] {1})));
+            pair.first().disconnect();
+            IOException error = pair.second().takeError();
+            if (error == null && NetSupport.ON_LIBKQUEUE) {
+                return; // libkqueue may have read SO_ERROR for an event already
+            }
+            OsException os = assertInstanceOf(OsException.class, error);
+            assertEquals("ECONNRESET", os.codeName());
+            assertEquals("getsockopt(SO_ERROR)", os.call());
+            assertNull(pair.second().takeError());
+        }
+    }
+
     private static void awaitPeer(TcpStream stream) throws IOException {
         long deadline = System.nanoTime() + MioPortSupport.MUST_COME.toNanos();
         while (System.nanoTime() < deadline) {
