@@ -246,7 +246,9 @@ public final class UdpSocket extends NetSource implements ByteChannel {
      * {@link java.net.BindException} and the socket is left disconnected without a port: its next
      * send binds it to a new one. Do not send from another thread during {@code disconnect}: such
      * a send binds the port-less socket to a new port first, and the re-bind fails with
-     * {@code OsException} EINVAL. Other systems (the BSDs; not yet run there) keep the port.
+     * {@code OsException} EINVAL. The BSDs keep the port, but macOS is known (from the JDK, which
+     * re-creates the socket there) to leave a socket bound to a specific address bound to the
+     * wildcard instead; Pollux does not repair that, and nothing of this has run on a BSD yet.
      *
      * @throws java.nio.channels.ClosedChannelException if the socket is closed
      */
