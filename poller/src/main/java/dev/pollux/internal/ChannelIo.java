@@ -15,9 +15,7 @@ public final class ChannelIo {
     private ChannelIo() {}
 
     public static int read(IoSource io, ByteBuffer dst) throws IOException {
-        if (dst.isReadOnly()) {
-            throw new IllegalArgumentException("read-only buffer");
-        }
+        Arguments.destination(dst, "dst");
         int remaining = dst.remaining();
         if (remaining == 0) {
             io.ensureOpen();
@@ -35,6 +33,7 @@ public final class ChannelIo {
     }
 
     public static int write(IoSource io, ByteBuffer src) throws IOException {
+        Objects.requireNonNull(src, "src");
         int remaining = src.remaining();
         if (remaining == 0) {
             io.ensureOpen();
@@ -50,9 +49,7 @@ public final class ChannelIo {
 
     /** Reads into {@code dst}: bytes read, -1 at end of stream, 0 when it would block. */
     public static long read(IoSource io, MemorySegment dst) throws IOException {
-        if (dst.isReadOnly()) {
-            throw new IllegalArgumentException("read-only segment");
-        }
+        Arguments.destination(dst, "dst");
         if (dst.byteSize() == 0) {
             io.ensureOpen();
             return 0;
@@ -63,6 +60,7 @@ public final class ChannelIo {
 
     /** Writes from {@code src}: bytes written, 0 when it would block. */
     public static long write(IoSource io, MemorySegment src) throws IOException {
+        Objects.requireNonNull(src, "src");
         if (src.byteSize() == 0) {
             io.ensureOpen();
             return 0;
@@ -76,14 +74,11 @@ public final class ChannelIo {
      * one is not filled. -1 only when nothing was read and the stream ended.
      */
     public static long read(IoSource io, ByteBuffer[] dsts, int offset, int length) throws IOException {
-        Objects.checkFromIndexSize(offset, length, dsts.length);
+        Arguments.range(dsts, offset, length, "dsts", true);
         long wanted = 0;
         boolean direct = length <= Os.current().maxIoVectors();
         for (int i = offset; i < offset + length; i++) {
             ByteBuffer b = dsts[i];
-            if (b.isReadOnly()) {
-                throw new IllegalArgumentException("read-only buffer");
-            }
             wanted += b.remaining();
             direct &= b.isDirect();
         }
@@ -126,7 +121,7 @@ public final class ChannelIo {
      * one is not written whole.
      */
     public static long write(IoSource io, ByteBuffer[] srcs, int offset, int length) throws IOException {
-        Objects.checkFromIndexSize(offset, length, srcs.length);
+        Arguments.range(srcs, offset, length, "srcs", false);
         long wanted = 0;
         boolean direct = length <= Os.current().maxIoVectors();
         for (int i = offset; i < offset + length; i++) {

@@ -6,6 +6,7 @@ import java.net.BindException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.PortUnreachableException;
+import java.net.SocketException;
 
 /** Turns the system-call layer's {@code -errno} results into exceptions. */
 public final class Check {
@@ -33,26 +34,67 @@ public final class Check {
     }
 
     /**
-     * The exception for {@code errno} from a socket call: the {@code java.net} type users already
-     * catch where there is one (ConnectException, BindException, NoRouteToHostException,
-     * PortUnreachableException), with the {@link OsException} as its cause, else the
-     * {@link OsException} itself.
+     * The exception for {@code errno} from a call on a stream or Unix socket: the {@code java.net}
+     * type users already catch where there is one, with the {@link OsException} as its cause, else
+     * the {@link OsException} itself. ECONNREFUSED is a {@link ConnectException} whatever the
+     * call: on TCP only a connect is refused (a read or write sees it when the connect failed), on
+     * a Unix socket it means nobody is bound at the name, as connecting there says.
      */
     public static IOException socketError(String call, int errno) {
-        OsException os = error(call, errno);
+        return mapped(call, error(call, errno), false);
+    }
+
+    /**
+     * The exception for {@code errno} from a call on an IP datagram socket: as
+     * {@link #socketError}, except that ECONNREFUSED (the ICMP port-unreachable reply to an
+     * earlier datagram) is a {@link PortUnreachableException}, as NIO's {@code DatagramChannel}
+     * reports it.
+     */
+    public static IOException datagramError(String call, int errno) {
+        return mapped(call, error(call, errno), true);
+    }
+
+    /**
+     * The exception for the pending error ({@code SO_ERROR}) of a connected stream: the
+     * connection's own failure, named under {@code getsockopt(SO_ERROR)}, the call that reported
+     * it. ECONNRESET is NIO's {@link SocketException} "Connection reset".
+     */
+    public static IOException connectionError(int errno) {
+        OsException os = error("getsockopt(SO_ERROR)", errno);
+        if (os.codeName().equals("ECONNRESET")) {
+            return withCause(new SocketException("Connection reset"), os);
+        }
+        return mapped(os.call(), os, false);
+    }
+
+    /**
+     * Whether {@code errno} can only come from a connection that was established (a reset, or a
+     * write after the peer closed), and so never from a connect.
+     */
+    public static boolean endsEstablishedConnection(int errno) {
+        String name = Os.current().errnoName(errno);
+        return name.equals("ECONNRESET") || name.equals("EPIPE");
+    }
+
+    private static IOException mapped(String call, OsException os, boolean datagram) {
+        boolean connect = call.equals("connect");
         IOException mapped = switch (os.codeName()) {
-            case "ECONNREFUSED" -> call.equals("connect")
-                    ? new ConnectException(os.getMessage())
-                    : new PortUnreachableException(os.getMessage());
+            case "ECONNREFUSED" -> datagram && !connect
+                    ? new PortUnreachableException(os.getMessage())
+                    : new ConnectException(os.getMessage());
+            // A connect that times out is a failed connect, as the JDK reports it.
+            case "ETIMEDOUT" -> connect ? new ConnectException(os.getMessage()) : null;
             case "EADDRINUSE", "EADDRNOTAVAIL" -> call.equals("bind") ? new BindException(os.getMessage()) : null;
             case "EHOSTUNREACH", "ENETUNREACH" -> new NoRouteToHostException(os.getMessage());
             default -> null;
         };
-        if (mapped == null) {
-            return os;
-        }
-        mapped.initCause(os);
-        return mapped;
+        return mapped == null ? os : withCause(mapped, os);
+    }
+
+    /** {@code exception} with {@code cause} set: the mapped type users catch, the errno inside. */
+    public static <E extends IOException> E withCause(E exception, OsException cause) {
+        exception.initCause(cause);
+        return exception;
     }
 
     /** {@code result}, or the {@link #socketError} for it when it is negative. */

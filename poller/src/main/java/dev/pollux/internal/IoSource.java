@@ -31,6 +31,8 @@ public final class IoSource {
 
     private final int fd;
     private final boolean socket;
+    /** An IP datagram socket, where ECONNREFUSED is a port-unreachable reply, not a refused connect. */
+    private final boolean ipDatagram;
     private final Os os = Os.current();
     private final CloseGuard guard = new CloseGuard();
     private final Object lock = new Object();
@@ -41,17 +43,26 @@ public final class IoSource {
      */
     private Registration retired;
 
-    private IoSource(int fd, boolean socket) {
+    private IoSource(int fd, boolean socket, boolean ipDatagram) {
         if (fd < 0) {
             throw new IllegalArgumentException("negative file descriptor: " + fd);
         }
         this.fd = fd;
         this.socket = socket;
+        this.ipDatagram = ipDatagram;
     }
 
     /** Takes ownership of a non-blocking descriptor that is not a socket (a pipe end). */
     public static IoSource ofFile(int fd) {
-        return new IoSource(fd, false);
+        return new IoSource(fd, false, false);
+    }
+
+    /**
+     * Takes ownership of a non-blocking IP datagram (UDP) socket: as {@link #ofSocket}, and its
+     * errors are mapped with {@link Check#datagramError}.
+     */
+    public static IoSource ofIpDatagramSocket(int fd) {
+        return new IoSource(fd, true, true);
     }
 
     /**
@@ -59,7 +70,7 @@ public final class IoSource {
      * raise SIGPIPE).
      */
     public static IoSource ofSocket(int fd) {
-        return new IoSource(fd, true);
+        return new IoSource(fd, true, false);
     }
 
     /** The descriptor; still owned by this object. */
@@ -220,7 +231,19 @@ public final class IoSource {
             }
             return WOULD_BLOCK;
         }
-        throw socket ? Check.socketError(call, (int) -result) : Check.error(call, (int) -result);
+        throw error(call, (int) -result);
+    }
+
+    /**
+     * The exception for {@code errno} from {@code call} on this descriptor: on a socket the
+     * {@code java.net} type for it ({@link Check#socketError}, or {@link Check#datagramError} on
+     * an IP datagram socket), else the {@link dev.pollux.OsException}.
+     */
+    public IOException error(String call, int errno) {
+        if (!socket) {
+            return Check.error(call, errno);
+        }
+        return ipDatagram ? Check.datagramError(call, errno) : Check.socketError(call, errno);
     }
 
     /**

@@ -36,11 +36,11 @@ public final class Multicast {
         Objects.requireNonNull(group, "group");
         Objects.requireNonNull(ni, "ni");
         if (!group.isMulticastAddress()) {
-            throw new IllegalArgumentException("not a multicast address: " + group);
+            throw new IllegalArgumentException("group is not a multicast address: " + group);
         }
         Os os = Os.current();
         if (group instanceof Inet6Address && family != os.afInet6()) {
-            throw new IllegalArgumentException("an IPv4 socket cannot join the IPv6 group " + group);
+            throw new IllegalArgumentException("group is IPv6 (" + group + "), which an IPv4 socket cannot join");
         }
         int index = indexOf(ni);
         int r;
@@ -64,7 +64,9 @@ public final class Multicast {
 
     /** Sets {@code IP_MULTICAST_IF}: outgoing multicast leaves by {@code ni}. */
     static void setInterface(IoSource io, int family, Object value) throws IOException {
-        Objects.requireNonNull(value, "value");
+        if (value == null) {
+            throw new IllegalArgumentException("IP_MULTICAST_IF: invalid value null");
+        }
         if (!(value instanceof NetworkInterface ni)) {
             throw new IllegalArgumentException("IP_MULTICAST_IF takes a NetworkInterface, not "
                     + value.getClass().getSimpleName());

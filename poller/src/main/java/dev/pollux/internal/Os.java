@@ -82,6 +82,14 @@ public interface Os {
 
     int connect(int fd, MemorySegment address, int length);
 
+    /**
+     * Dissolves a datagram socket's association: {@code connect} to an unspecified address,
+     * written for a socket of {@code family} into {@code scratch} (room for any address). 0 or
+     * {@code -errno}; on the BSDs the call may fail after it has disconnected, so a caller tells
+     * the outcome by asking for the peer afterwards.
+     */
+    int disconnect(int fd, int family, MemorySegment scratch);
+
     /** Writes the local address into {@code address}; returns its length or {@code -errno}. */
     int localAddress(int fd, MemorySegment address);
 

@@ -6,6 +6,8 @@ import java.lang.foreign.MemorySegment;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.channels.UnsupportedAddressTypeException;
 import java.util.Objects;
 
 /**
@@ -25,17 +27,63 @@ public final class SocketAddresses {
     }
 
     /**
-     * Checks an address a user passed for an IP socket.
+     * Checks an address a user passed for an IP socket, as NIO's {@code Net.checkAddress} does,
+     * with messages naming the argument.
      *
+     * @param name the parameter's name, for the message
      * @throws NullPointerException if it is null
-     * @throws IllegalArgumentException if it is unresolved
+     * @throws java.nio.channels.UnresolvedAddressException if it is unresolved
      */
-    public static InetSocketAddress checkInet(InetSocketAddress address) {
-        Objects.requireNonNull(address, "address");
+    public static InetSocketAddress checkInet(InetSocketAddress address, String name) {
+        Objects.requireNonNull(address, name);
         if (address.isUnresolved()) {
-            throw new IllegalArgumentException("unresolved address: " + address);
+            throw new Unresolved(name + " is unresolved: " + address);
         }
         return address;
+    }
+
+    /**
+     * Checks an address a user passed for an IP socket of {@code family}: as
+     * {@link #checkInet(InetSocketAddress, String)}, and an IPv6 address for an IPv4 socket is
+     * NIO's {@link UnsupportedAddressTypeException}. (An IPv4 address suits an IPv6 socket: it is
+     * used IPv4-mapped.)
+     */
+    public static InetSocketAddress checkInet(InetSocketAddress address, String name, int family) {
+        checkInet(address, name);
+        if (family == Os.current().afInet() && address.getAddress() instanceof Inet6Address) {
+            throw new WrongFamily(name + " is an IPv6 address (" + address + ") but the socket is IPv4");
+        }
+        return address;
+    }
+
+    /** NIO's exception for an unresolved address, which has no message of its own, with one. */
+    private static final class Unresolved extends UnresolvedAddressException {
+        private static final long serialVersionUID = 1L;
+        private final String message;
+
+        Unresolved(String message) {
+            this.message = message;
+        }
+
+        @Override
+        public String getMessage() {
+            return message;
+        }
+    }
+
+    /** NIO's exception for an address of a type the socket cannot use, with a message. */
+    private static final class WrongFamily extends UnsupportedAddressTypeException {
+        private static final long serialVersionUID = 1L;
+        private final String message;
+
+        WrongFamily(String message) {
+            this.message = message;
+        }
+
+        @Override
+        public String getMessage() {
+            return message;
+        }
     }
 
     /** The OS family for a socket that will use {@code address}. */

@@ -26,7 +26,10 @@ public final class SocketOptionAccess {
         if (spec.readOnly()) {
             throw new UnsupportedOperationException(option.name() + " is read-only");
         }
-        Objects.requireNonNull(value, "value");
+        if (value == null) {
+            // NIO's answer: the value is not an instance of the option's type.
+            throw new IllegalArgumentException(option.name() + ": invalid value null");
+        }
         int encoded = switch (spec.kind()) {
             case BOOLEAN -> ((Boolean) checkType(option, value, Boolean.class)) ? 1 : 0;
             case INTEGER -> {

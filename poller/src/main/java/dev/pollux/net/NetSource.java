@@ -60,12 +60,17 @@ abstract class NetSource implements Source, Channel {
      * {@code jdk.net.ExtendedSocketOptions} keep-alive and quick-ack options, or
      * {@link PolluxSocketOptions}.
      *
-     * @throws UnsupportedOperationException if this OS has no such option
-     * @throws IllegalArgumentException if the value has the wrong type or is out of range
+     * @throws NullPointerException if {@code option} is null
+     * @throws UnsupportedOperationException if this OS has no such option, or it is not one of
+     *     this kind of socket (a TCP option on a UDP or Unix socket, a multicast option or
+     *     {@code SO_BROADCAST} on anything but UDP, an IP option on a Unix socket), as NIO's
+     *     channels say
+     * @throws IllegalArgumentException if the value is null, has the wrong type or is out of range
      * @throws dev.pollux.OsException if the kernel refuses it for this socket
      * @throws java.nio.channels.ClosedChannelException if the socket is closed
      */
     public final <T> void setOption(SocketOption<T> option, T value) throws IOException {
+        checkKind(option);
         if (option == PolluxSocketOptions.TCP_INFO) {
             throw new UnsupportedOperationException("TCP_INFO is read-only");
         }
@@ -78,10 +83,34 @@ abstract class NetSource implements Source, Channel {
      * @throws UnsupportedOperationException if this OS has no such option
      */
     public final <T> T getOption(SocketOption<T> option) throws IOException {
+        checkKind(option);
         if (option == PolluxSocketOptions.TCP_INFO) {
             return option.type().cast(readTcpInfo());
         }
         return SocketOptionAccess.get(io, family, option);
+    }
+
+    /**
+     * Refuses an option that belongs to another kind of socket, before any system call (the
+     * kernel would refuse some with EINVAL or ENOPROTOOPT and silently accept others).
+     */
+    private void checkKind(SocketOption<?> option) {
+        String name = java.util.Objects.requireNonNull(option, "option").name();
+        boolean tcp = this instanceof TcpStream || this instanceof TcpListener;
+        boolean udp = this instanceof UdpSocket;
+        boolean fits;
+        if (name.startsWith("TCP_")) {
+            fits = tcp;
+        } else if (name.startsWith("IP_MULTICAST_") || name.equals("SO_BROADCAST")) {
+            fits = udp;
+        } else if (name.startsWith("IP")) {
+            fits = tcp || udp;
+        } else {
+            fits = true;
+        }
+        if (!fits) {
+            throw new UnsupportedOperationException(name + " is not an option of " + getClass().getSimpleName());
+        }
     }
 
     private TcpInfo readTcpInfo() throws IOException {

@@ -1,6 +1,7 @@
 package dev.pollux.net;
 
 import dev.pollux.internal.ChannelIo;
+import dev.pollux.internal.Check;
 import dev.pollux.internal.IoSource;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -8,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.ScatteringByteChannel;
+import java.util.Objects;
 
 /**
  * What TCP and Unix streams share: NIO channel I/O, peek, shutdown and the pending error.
@@ -18,48 +20,82 @@ import java.nio.channels.ScatteringByteChannel;
  */
 abstract sealed class NetStream extends NetSource implements ByteChannel, ScatteringByteChannel, GatheringByteChannel
         permits TcpStream, UnixStream {
+    /**
+     * Whether a connect that did not complete at once may still be under way: until something
+     * shows the connection established (bytes moved, the peer's address read), a pending error
+     * is the connect's. Written once or twice, read on each transfer (a plain load on x86).
+     */
+    private volatile boolean connecting;
+
     NetStream(IoSource io, int family) {
         super(io, family);
     }
 
+    /** Records that {@code connect} returned before the connection was established (EINPROGRESS). */
+    final void connectInProgress() {
+        connecting = true;
+    }
+
+    /** Records that the connection is established: later errors are the connection's, not the connect's. */
+    final void established() {
+        if (connecting) {
+            connecting = false;
+        }
+    }
+
+    /** {@code transferred}, after noting that a transfer of bytes proves the connection established. */
+    private int seen(int transferred) {
+        if (transferred > 0) {
+            established();
+        }
+        return transferred;
+    }
+
+    private long seen(long transferred) {
+        if (transferred > 0) {
+            established();
+        }
+        return transferred;
+    }
+
     @Override
     public final int read(ByteBuffer dst) throws IOException {
-        return ChannelIo.read(io, dst);
+        return seen(ChannelIo.read(io, dst));
     }
 
     @Override
     public final long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-        return ChannelIo.read(io, dsts, offset, length);
+        return seen(ChannelIo.read(io, dsts, offset, length));
     }
 
     @Override
     public final long read(ByteBuffer[] dsts) throws IOException {
-        return ChannelIo.read(io, dsts, 0, dsts.length);
+        return seen(ChannelIo.read(io, dsts, 0, Objects.requireNonNull(dsts, "dsts").length));
     }
 
     /** Reads into {@code dst}: bytes read, -1 at end of stream, 0 when it would block. */
     public final long read(MemorySegment dst) throws IOException {
-        return ChannelIo.read(io, dst);
+        return seen(ChannelIo.read(io, dst));
     }
 
     @Override
     public final int write(ByteBuffer src) throws IOException {
-        return ChannelIo.write(io, src);
+        return seen(ChannelIo.write(io, src));
     }
 
     @Override
     public final long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-        return ChannelIo.write(io, srcs, offset, length);
+        return seen(ChannelIo.write(io, srcs, offset, length));
     }
 
     @Override
     public final long write(ByteBuffer[] srcs) throws IOException {
-        return ChannelIo.write(io, srcs, 0, srcs.length);
+        return seen(ChannelIo.write(io, srcs, 0, Objects.requireNonNull(srcs, "srcs").length));
     }
 
     /** Writes from {@code src}: bytes written, 0 when it would block. */
     public final long write(MemorySegment src) throws IOException {
-        return ChannelIo.write(io, src);
+        return seen(ChannelIo.write(io, src));
     }
 
     /**
@@ -96,12 +132,33 @@ abstract sealed class NetStream extends NetSource implements ByteChannel, Scatte
 
     /**
      * Reads and clears the socket's pending error ({@code SO_ERROR}): how a non-blocking connect
-     * reports failure. Returns {@code null} when there is none; otherwise the exception (not
-     * thrown), such as a {@link java.net.ConnectException} for a refused connection. On the
-     * kqueue backend over libkqueue, an error that a poll reported as an event (with
-     * {@link dev.pollux.Event#isError()}) was read, and so cleared, by libkqueue already.
+     * reports failure, and how an established connection reports its end. Returns {@code null}
+     * when there is none; otherwise the exception (not thrown), its {@link dev.pollux.OsException}
+     * (errno name and call) as the cause where the type is a {@code java.net} one:
+     * <ul>
+     * <li>while a connect that did not complete at once has not been seen to succeed (no byte
+     *     read or written, no {@code peerAddress} yet), the connect's failure, named
+     *     {@code connect}: a {@link java.net.ConnectException} for ECONNREFUSED or ETIMEDOUT, a
+     *     {@link java.net.NoRouteToHostException} for EHOSTUNREACH or ENETUNREACH; taking it ends
+     *     the connect;
+     * <li>on an established connection (accepted, connected at once, seen to succeed, or an error
+     *     only a connection can have, ECONNRESET or EPIPE), the connection's failure, named
+     *     {@code getsockopt(SO_ERROR)}: ECONNRESET is a {@link java.net.SocketException}
+     *     "Connection reset", as NIO reports it, other errors the {@link dev.pollux.OsException}.
+     * </ul>
+     * A read or write that meets the error first throws it instead (under its own call) and
+     * clears it. On the kqueue backend over libkqueue, an error that a poll reported as an event
+     * (with {@link dev.pollux.Event#isError()}) was read, and so cleared, by libkqueue already.
      */
     public final IOException takeError() throws IOException {
-        return SocketCalls.takeError(io, "connect");
+        int errno = SocketCalls.takeErrno(io);
+        if (errno == 0) {
+            return null;
+        }
+        if (connecting && !Check.endsEstablishedConnection(errno)) {
+            connecting = false; // the connect is over: it failed
+            return io.error("connect", errno);
+        }
+        return Check.connectionError(errno);
     }
 }

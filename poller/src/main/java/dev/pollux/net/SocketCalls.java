@@ -1,6 +1,7 @@
 package dev.pollux.net;
 
 import dev.pollux.Interest;
+import dev.pollux.internal.Arguments;
 import dev.pollux.internal.Check;
 import dev.pollux.internal.IoSource;
 import dev.pollux.internal.Os;
@@ -23,9 +24,7 @@ final class SocketCalls {
      * {@code recv} returned 0 (end of stream), 0 when it would block.
      */
     static int peek(IoSource io, ByteBuffer dst) throws IOException {
-        if (dst.isReadOnly()) {
-            throw new IllegalArgumentException("read-only buffer");
-        }
+        Arguments.destination(dst, "dst");
         int remaining = dst.remaining();
         if (remaining == 0) {
             io.ensureOpen();
@@ -80,9 +79,15 @@ final class SocketCalls {
 
     /**
      * Reads and clears {@code SO_ERROR}: {@code null} when there is none, else the exception (not
-     * thrown) for it, mapped as an error of {@code call} would be.
+     * thrown) for it, mapped as an error of {@code call} on this socket would be.
      */
     static IOException takeError(IoSource io, String call) throws IOException {
+        int errno = takeErrno(io);
+        return errno == 0 ? null : io.error(call, errno);
+    }
+
+    /** Reads and clears {@code SO_ERROR}: the pending errno, 0 for none. */
+    static int takeErrno(IoSource io) throws IOException {
         Os os = Os.current();
         int r;
         io.begin();
@@ -91,8 +96,7 @@ final class SocketCalls {
         } finally {
             io.end();
         }
-        Check.check("getsockopt(SO_ERROR)", r);
-        return r == 0 ? null : Check.socketError(call, r);
+        return Check.check("getsockopt(SO_ERROR)", r);
     }
 
     /**
@@ -118,9 +122,7 @@ final class SocketCalls {
      * for an empty datagram. Never -1: datagrams have no end of stream.
      */
     static int readDatagram(IoSource io, ByteBuffer dst) throws IOException {
-        if (dst.isReadOnly()) {
-            throw new IllegalArgumentException("read-only buffer");
-        }
+        Arguments.destination(dst, "dst");
         long r = io.read(MemorySegment.ofBuffer(dst), dst.remaining());
         if (r == IoSource.WOULD_BLOCK) {
             return 0;
@@ -131,9 +133,7 @@ final class SocketCalls {
 
     /** Receives one datagram into {@code dst}: like {@link #readDatagram(IoSource, ByteBuffer)}. */
     static long readDatagram(IoSource io, MemorySegment dst) throws IOException {
-        if (dst.isReadOnly()) {
-            throw new IllegalArgumentException("read-only segment");
-        }
+        Arguments.destination(dst, "dst");
         long r = io.read(dst, dst.byteSize());
         return r == IoSource.WOULD_BLOCK ? 0 : r;
     }

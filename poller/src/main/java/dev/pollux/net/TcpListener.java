@@ -47,12 +47,13 @@ public final class TcpListener extends NetSource {
      * {@code bind} or {@code listen}, such as {@link java.net.StandardSocketOptions#SO_REUSEPORT},
      * {@link PolluxSocketOptions#IPV6_V6ONLY}, {@link PolluxSocketOptions#TCP_FASTOPEN}.
      *
-     * @throws IllegalArgumentException if {@code address} is unresolved, or an option value is wrong
+     * @throws java.nio.channels.UnresolvedAddressException if {@code address} is unresolved
+     * @throws IllegalArgumentException if an option value is wrong
      * @throws java.net.BindException if the address is in use or not available
      */
     public static TcpListener bind(InetSocketAddress address, int backlog, Map<SocketOption<?>, ?> options)
             throws IOException {
-        SocketAddresses.checkInet(address);
+        SocketAddresses.checkInet(address, "address");
         Objects.requireNonNull(options, "options");
         Os os = Os.current();
         int family = SocketAddresses.familyOf(address);

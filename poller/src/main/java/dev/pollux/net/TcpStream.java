@@ -18,7 +18,9 @@ import java.util.Objects;
  * <p>{@link #connect} returns at once while the handshake goes on: register for
  * {@link Interest#WRITABLE}; on the event, {@link #takeError()} reports a failed connect
  * (for example a {@link java.net.ConnectException}) and {@link #peerAddress()} succeeds once
- * connected (it throws {@link java.nio.channels.NotYetConnectedException} before).
+ * connected (it throws {@link java.nio.channels.NotYetConnectedException} before). Later,
+ * {@code takeError()} reports the connection's own failure, such as a
+ * {@link java.net.SocketException} "Connection reset", not as a connect error.
  *
  * <p>I/O: {@code read} returns -1 at end of stream and 0 when it would block; {@code write}
  * returns 0 when it would block; heap and direct buffers and {@link MemorySegment}s work without
@@ -38,7 +40,7 @@ public final class TcpStream extends NetStream {
     /**
      * Starts connecting to {@code address} without blocking.
      *
-     * @throws IllegalArgumentException if {@code address} is unresolved
+     * @throws java.nio.channels.UnresolvedAddressException if {@code address} is unresolved
      * @throws java.net.ConnectException if the OS refuses at once
      */
     public static TcpStream connect(InetSocketAddress address) throws IOException {
@@ -52,20 +54,22 @@ public final class TcpStream extends NetStream {
      * or {@link PolluxSocketOptions#IP_BIND_ADDRESS_NO_PORT} with a local address of port 0.
      *
      * @param localAddress the local address to bind first, or {@code null} to let the OS choose
-     * @throws IllegalArgumentException if an address is unresolved or of the other IP family, or
-     *     an option value is wrong
+     * @throws java.nio.channels.UnresolvedAddressException if an address is unresolved
+     * @throws java.nio.channels.UnsupportedAddressTypeException if {@code localAddress} is IPv6
+     *     and {@code address} IPv4
+     * @throws IllegalArgumentException if an option value is wrong
      * @throws java.net.BindException if {@code localAddress} is in use or not available
      * @throws java.net.ConnectException if the OS refuses at once
      */
     public static TcpStream connect(InetSocketAddress address, InetSocketAddress localAddress,
             Map<SocketOption<?>, ?> options) throws IOException {
-        SocketAddresses.checkInet(address);
-        if (localAddress != null) {
-            SocketAddresses.checkInet(localAddress);
-        }
+        SocketAddresses.checkInet(address, "address");
         Objects.requireNonNull(options, "options");
         Os os = Os.current();
         int family = SocketAddresses.familyOf(address);
+        if (localAddress != null) {
+            SocketAddresses.checkInet(localAddress, "localAddress", family);
+        }
         IoSource io = IoSource.ofSocket(Check.checkSocket("socket", os.socket(family, os.sockStream())));
         TcpStream stream = new TcpStream(io, family);
         try {
@@ -78,7 +82,9 @@ public final class TcpStream extends NetStream {
             }
             int length = SocketAddresses.encode(address, family);
             int r = os.connect(io.fd(), SocketAddresses.scratch(), length);
-            if (r < 0 && r != -os.einprogress()) {
+            if (r == -os.einprogress()) {
+                stream.connectInProgress();
+            } else if (r < 0) {
                 throw Check.socketError("connect", -r);
             }
             return stream;
@@ -96,7 +102,9 @@ public final class TcpStream extends NetStream {
      *     both sides, or reset): the OS forgets the peer then
      */
     public InetSocketAddress peerAddress() throws IOException {
-        return (InetSocketAddress) SocketAddresses.peer(io, UnixAddress::fromSunPath);
+        InetSocketAddress peer = (InetSocketAddress) SocketAddresses.peer(io, UnixAddress::fromSunPath);
+        established();
+        return peer;
     }
 
     /** The local address. */

@@ -1,6 +1,7 @@
 package dev.pollux.net;
 
 import dev.pollux.Interest;
+import dev.pollux.internal.Arguments;
 import dev.pollux.internal.Check;
 import dev.pollux.internal.IoSource;
 import dev.pollux.internal.Multicast;
@@ -33,7 +34,7 @@ import java.util.Objects;
  *
  * <p>Connected use: after {@link #connect}, only datagrams from the peer are received,
  * {@link #write} sends to it and {@link #read} receives (both return 0 when they would block and
- * never -1: UDP has no end of stream). When the peer's port is closed, the kernel reports the
+ * never -1: UDP has no end of stream); {@link #disconnect()} ends it. When the peer's port is closed, the kernel reports the
  * ICMP error on a later call, which then throws {@link java.net.PortUnreachableException}
  * (or call {@link #takeError()}; over libkqueue, a poll that reports it as an error event has
  * consumed it). Writing on an unconnected socket throws
@@ -44,12 +45,13 @@ import java.util.Objects;
  * {@code IP_MULTICAST_LOOP}; broadcast needs {@link java.net.StandardSocketOptions#SO_BROADCAST}.
  * An IPv6 address gives an IPv6 socket (dual-stack unless {@link PolluxSocketOptions#IPV6_V6ONLY}
  * is set before binding, see {@link #bind(InetSocketAddress, Map)}); an IPv4 socket refuses IPv6
- * addresses with {@link IllegalArgumentException}.
+ * addresses with NIO's {@link java.nio.channels.UnsupportedAddressTypeException}.
  *
  * <p>Ownership: the socket owns its descriptor; {@link #close()} deregisters and closes it.
  * Thread-safe; concurrent sends (or receives) each move whole datagrams. Use after close throws
  * {@link java.nio.channels.ClosedChannelException}; null or unresolved addresses throw
- * {@link NullPointerException} or {@link IllegalArgumentException}.
+ * {@link NullPointerException} or NIO's {@link java.nio.channels.UnresolvedAddressException}
+ * (an {@link IllegalArgumentException}), with messages naming the argument.
  */
 public final class UdpSocket extends NetSource implements ByteChannel {
     /** The sender's address length, written by {@code recvfrom}; per thread so receive does not allocate. */
@@ -57,6 +59,9 @@ public final class UdpSocket extends NetSource implements ByteChannel {
 
     /** A datagram received into a {@link MemorySegment}: its length in the segment and its sender. */
     public record Received(long length, InetSocketAddress sender) {}
+
+    /** Orders {@link #connect} and {@link #disconnect}, whose steps must not interleave. */
+    private final Object connectLock = new Object();
 
     private UdpSocket(IoSource io, int family) {
         super(io, family);
@@ -73,15 +78,16 @@ public final class UdpSocket extends NetSource implements ByteChannel {
      * (to share a multicast port), {@link java.net.StandardSocketOptions#SO_REUSEPORT} or
      * {@link PolluxSocketOptions#IPV6_V6ONLY}.
      *
-     * @throws IllegalArgumentException if {@code address} is unresolved, or an option value is wrong
+     * @throws java.nio.channels.UnresolvedAddressException if {@code address} is unresolved
+     * @throws IllegalArgumentException if an option value is wrong
      * @throws java.net.BindException if the address is in use or not available
      */
     public static UdpSocket bind(InetSocketAddress address, Map<SocketOption<?>, ?> options) throws IOException {
-        SocketAddresses.checkInet(address);
+        SocketAddresses.checkInet(address, "address");
         Objects.requireNonNull(options, "options");
         Os os = Os.current();
         int family = SocketAddresses.familyOf(address);
-        IoSource io = IoSource.ofSocket(Check.checkSocket("socket", os.socket(family, os.sockDgram())));
+        IoSource io = IoSource.ofIpDatagramSocket(Check.checkSocket("socket", os.socket(family, os.sockDgram())));
         UdpSocket socket = new UdpSocket(io, family);
         try {
             for (Map.Entry<SocketOption<?>, ?> option : options.entrySet()) {
@@ -101,10 +107,13 @@ public final class UdpSocket extends NetSource implements ByteChannel {
      * of them; the position advances), or 0 when it would block (nothing sent). Works on a
      * connected socket too (Linux sends to {@code target}).
      *
-     * @throws IllegalArgumentException if {@code target} is unresolved, or IPv6 on an IPv4 socket
+     * @throws java.nio.channels.UnresolvedAddressException if {@code target} is unresolved
+     * @throws java.nio.channels.UnsupportedAddressTypeException if {@code target} is IPv6 and the
+     *     socket IPv4
      * @throws java.io.IOException such as {@code OsException} EMSGSIZE for a datagram too large
      */
     public int send(ByteBuffer src, InetSocketAddress target) throws IOException {
+        Objects.requireNonNull(src, "src");
         int remaining = src.remaining();
         long r = sendTo(MemorySegment.ofBuffer(src), remaining, target);
         if (r == IoSource.WOULD_BLOCK) {
@@ -116,12 +125,13 @@ public final class UdpSocket extends NetSource implements ByteChannel {
 
     /** Sends all of {@code src} as one datagram to {@code target}: bytes sent, 0 when it would block. */
     public long send(MemorySegment src, InetSocketAddress target) throws IOException {
+        Objects.requireNonNull(src, "src");
         long r = sendTo(src, src.byteSize(), target);
         return r == IoSource.WOULD_BLOCK ? 0 : r;
     }
 
     private long sendTo(MemorySegment src, long length, InetSocketAddress target) throws IOException {
-        SocketAddresses.checkInet(target);
+        SocketAddresses.checkInet(target, "target", family);
         Os os = Os.current();
         MemorySegment address = SocketAddresses.scratch();
         int addressLength = SocketAddresses.encode(target, family);
@@ -152,9 +162,7 @@ public final class UdpSocket extends NetSource implements ByteChannel {
      * @throws IllegalArgumentException if {@code dst} is read-only
      */
     public Received receive(MemorySegment dst) throws IOException {
-        if (dst.isReadOnly()) {
-            throw new IllegalArgumentException("read-only segment");
-        }
+        Arguments.destination(dst, "dst");
         long r = receiveFrom(dst, dst.byteSize(), false);
         return r == IoSource.WOULD_BLOCK ? null : new Received(r, sender());
     }
@@ -170,9 +178,7 @@ public final class UdpSocket extends NetSource implements ByteChannel {
     }
 
     private InetSocketAddress receive(ByteBuffer dst, boolean peek) throws IOException {
-        if (dst.isReadOnly()) {
-            throw new IllegalArgumentException("read-only buffer");
-        }
+        Arguments.destination(dst, "dst");
         long r = receiveFrom(MemorySegment.ofBuffer(dst), dst.remaining(), peek);
         if (r == IoSource.WOULD_BLOCK) {
             return null;
@@ -204,20 +210,91 @@ public final class UdpSocket extends NetSource implements ByteChannel {
      * Connects to {@code address}: afterwards only its datagrams are received and {@link #write}
      * sends to it. Returns at once (UDP has no handshake); connecting again replaces the peer.
      *
-     * @throws IllegalArgumentException if {@code address} is unresolved, or IPv6 on an IPv4 socket
+     * @throws java.nio.channels.UnresolvedAddressException if {@code address} is unresolved
+     * @throws java.nio.channels.UnsupportedAddressTypeException if {@code address} is IPv6 and the
+     *     socket IPv4
      */
     public void connect(InetSocketAddress address) throws IOException {
-        SocketAddresses.checkInet(address);
+        SocketAddresses.checkInet(address, "address", family);
         Os os = Os.current();
-        int length = SocketAddresses.encode(address, family);
-        int r;
-        io.begin();
-        try {
-            r = os.connect(io.fd(), SocketAddresses.scratch(), length);
-        } finally {
-            io.end();
+        synchronized (connectLock) {
+            int length = SocketAddresses.encode(address, family);
+            int r;
+            io.begin();
+            try {
+                r = os.connect(io.fd(), SocketAddresses.scratch(), length);
+            } finally {
+                io.end();
+            }
+            Check.checkSocket("connect", r);
         }
-        Check.checkSocket("connect", r);
+    }
+
+    /**
+     * Ends the association made by {@link #connect}, as NIO's {@code DatagramChannel.disconnect()}
+     * does: datagrams from anyone are received again, {@link #write} and {@link #read} need a peer
+     * again, and {@link #peerAddress()} throws {@link NotYetConnectedException}. Does nothing when
+     * the socket is not connected. The registration, options and multicast memberships stay.
+     *
+     * <p>The local address stays the one the socket had before {@code connect} (an address that
+     * {@code connect} chose for a socket bound to the wildcard goes back to the wildcard). On
+     * Linux, disconnecting a socket whose port the kernel chose (bound to port 0) also drops
+     * the port: the kernel unhashes the socket and clears it. Pollux, like the JDK, binds the
+     * socket to the same port again at once; a datagram that arrives in between is lost, as
+     * datagrams may be. If the port was taken in that instant (by a socket with
+     * {@code SO_REUSEADDR}, or a new socket of another process given it as ephemeral), this throws
+     * {@link java.net.BindException} and the socket is left disconnected without a port: its next
+     * send binds it to a new one. Do not send from another thread during {@code disconnect}: such
+     * a send binds the port-less socket to a new port first, and the re-bind fails with
+     * {@code OsException} EINVAL. The BSDs keep the port, but macOS is known (from the JDK, which
+     * re-creates the socket there) to leave a socket bound to a specific address bound to the
+     * wildcard instead; Pollux does not repair that, and nothing of this has run on a BSD yet.
+     *
+     * @throws java.nio.channels.ClosedChannelException if the socket is closed
+     */
+    public void disconnect() throws IOException {
+        synchronized (connectLock) {
+            InetSocketAddress connectedFrom;
+            try {
+                peerAddress();
+                connectedFrom = localAddress();
+            } catch (NotYetConnectedException e) {
+                return; // Linux would drop a kernel-chosen port even from an unconnected socket
+            }
+            Os os = Os.current();
+            int r;
+            io.begin();
+            try {
+                r = os.disconnect(io.fd(), family, SocketAddresses.scratch());
+            } finally {
+                io.end();
+            }
+            if (r < 0 && isConnected()) {
+                throw io.error("connect", -r);
+            }
+            InetSocketAddress now = localAddress();
+            if (now.getPort() == 0) {
+                int length = SocketAddresses.encode(new InetSocketAddress(now.getAddress(), connectedFrom.getPort()), family);
+                io.begin();
+                try {
+                    r = os.bind(io.fd(), SocketAddresses.scratch(), length);
+                } finally {
+                    io.end();
+                }
+                if (r < 0) {
+                    throw io.error("bind", -r);
+                }
+            }
+        }
+    }
+
+    private boolean isConnected() throws IOException {
+        try {
+            peerAddress();
+            return true;
+        } catch (NotYetConnectedException e) {
+            return false;
+        }
     }
 
     /**
@@ -246,6 +323,7 @@ public final class UdpSocket extends NetSource implements ByteChannel {
      */
     @Override
     public int write(ByteBuffer src) throws IOException {
+        Objects.requireNonNull(src, "src");
         int remaining = src.remaining();
         long r = send(MemorySegment.ofBuffer(src), remaining);
         if (r == IoSource.WOULD_BLOCK) {
@@ -257,6 +335,7 @@ public final class UdpSocket extends NetSource implements ByteChannel {
 
     /** Sends all of {@code src} as one datagram to the peer: like {@link #write(ByteBuffer)}. */
     public long write(MemorySegment src) throws IOException {
+        Objects.requireNonNull(src, "src");
         long r = send(src, src.byteSize());
         return r == IoSource.WOULD_BLOCK ? 0 : r;
     }

@@ -1,7 +1,7 @@
 package dev.pollux.net;
 
 import dev.pollux.Interest;
-import dev.pollux.internal.Check;
+import dev.pollux.internal.Arguments;
 import dev.pollux.internal.IoSource;
 import dev.pollux.internal.Os;
 import dev.pollux.internal.SocketAddresses;
@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.NotYetConnectedException;
 import java.nio.file.Path;
+import java.util.Objects;
 
 /**
  * A non-blocking Unix domain datagram socket: mio's {@code UnixDatagram}, with NIO's
@@ -20,9 +21,9 @@ import java.nio.file.Path;
  *
  * <p>{@link #send(ByteBuffer, UnixAddress)} and {@link #receive(ByteBuffer)} work with or without
  * a connection; {@link #connect} fixes the peer, after which {@link #write} and {@link #read} work
- * too and datagrams from other sockets are refused. {@code receive} returns the sender's address,
- * or {@code null} when no datagram is waiting (would block); the sender of an unbound socket is
- * {@linkplain UnixAddress#isUnnamed() unnamed}. {@code send}, {@code write} and {@code read}
+ * too and datagrams from other sockets are refused, until {@link #disconnect()}. {@code receive}
+ * returns the sender's address, or {@code null} when no datagram is waiting (would block); the
+ * sender of an unbound socket is {@linkplain UnixAddress#isUnnamed() unnamed}. {@code send}, {@code write} and {@code read}
  * return 0 when they would block (the peer's queue is full, or nothing arrived); a datagram is
  * sent whole or not at all. A received datagram longer than the space in the buffer is
  * truncated and the rest discarded (no space at all discards it whole); an empty datagram reads
@@ -104,7 +105,7 @@ public final class UnixDatagram extends NetSource implements ByteChannel {
      *
      * @throws NullPointerException if {@code address} is null
      * @throws IllegalArgumentException if it is unnamed, or too long for {@code sun_path}
-     * @throws java.net.ConnectException if no socket is bound there
+     * @throws java.net.ConnectException naming {@code address} if no socket is bound there
      * @throws dev.pollux.OsException for the other refusals (ENOENT, EACCES)
      */
     public void connect(UnixAddress address) throws IOException {
@@ -118,7 +119,44 @@ public final class UnixDatagram extends NetSource implements ByteChannel {
         } finally {
             io.end();
         }
-        Check.checkSocket("connect", r);
+        if (r < 0) {
+            throw UnixSockets.error("connect", -r, address);
+        }
+    }
+
+    /**
+     * Ends the association made by {@link #connect}: datagrams from any socket are received
+     * again, {@link #write} throws {@link NotYetConnectedException} and {@link #peerAddress()} too.
+     * Does nothing when the socket is not connected. The socket keeps its own name, if it has
+     * one, and its registration. Also works on an end of a {@link #pair()}.
+     *
+     * @throws java.nio.channels.ClosedChannelException if the socket is closed
+     */
+    public void disconnect() throws IOException {
+        if (!isConnected()) {
+            return;
+        }
+        Os os = Os.current();
+        int r;
+        io.begin();
+        try {
+            r = os.disconnect(io.fd(), family, SocketAddresses.scratch());
+        } finally {
+            io.end();
+        }
+        // On the BSDs the connect that disconnects then fails: what counts is that the peer is gone.
+        if (r < 0 && isConnected()) {
+            throw io.error("connect", -r);
+        }
+    }
+
+    private boolean isConnected() throws IOException {
+        try {
+            peerAddress();
+            return true;
+        } catch (NotYetConnectedException e) {
+            return false;
+        }
     }
 
     /** Connects to the pathname {@code path}; see {@link #connect(UnixAddress)}. */
@@ -137,11 +175,13 @@ public final class UnixDatagram extends NetSource implements ByteChannel {
      *
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code target} is unnamed or too long
-     * @throws IOException carrying the OS error: ECONNREFUSED when no socket is bound at
-     *     {@code target} (as a {@link java.net.PortUnreachableException}), ENOENT when the pathname
-     *     does not exist, EMSGSIZE when the datagram is too large
+     * @throws java.net.ConnectException naming {@code target} when no socket is bound there (the
+     *     socket file outlived its socket; ECONNREFUSED), as {@link #connect} says
+     * @throws dev.pollux.OsException ENOENT when the pathname does not exist, EMSGSIZE when the
+     *     datagram is too large
      */
     public int send(ByteBuffer src, UnixAddress target) throws IOException {
+        Objects.requireNonNull(src, "src");
         int remaining = src.remaining();
         long r = sendTo(MemorySegment.ofBuffer(src), remaining, target);
         if (r > 0) {
@@ -152,11 +192,12 @@ public final class UnixDatagram extends NetSource implements ByteChannel {
 
     /** Sends {@code src} as one datagram to {@code target}; see {@link #send(ByteBuffer, UnixAddress)}. */
     public long send(MemorySegment src, UnixAddress target) throws IOException {
+        Objects.requireNonNull(src, "src");
         return sendTo(src, src.byteSize(), target);
     }
 
     private long sendTo(MemorySegment src, long length, UnixAddress target) throws IOException {
-        UnixSockets.named(target);
+        UnixSockets.named(target, "target");
         int addressLength = UnixSockets.encode(target);
         Os os = Os.current();
         long r;
@@ -165,6 +206,9 @@ public final class UnixDatagram extends NetSource implements ByteChannel {
             r = os.sendTo(io.fd(), src, length, SocketAddresses.scratch(), addressLength);
         } finally {
             io.end();
+        }
+        if (r < 0 && r != -os.eagain()) {
+            throw UnixSockets.error("sendto", (int) -r, target);
         }
         r = io.complete("sendto", r, Interest.WRITABLE);
         return r == IoSource.WOULD_BLOCK ? 0 : r;
@@ -178,9 +222,7 @@ public final class UnixDatagram extends NetSource implements ByteChannel {
      * @throws IllegalArgumentException if {@code dst} is read-only
      */
     public UnixAddress receive(ByteBuffer dst) throws IOException {
-        if (dst.isReadOnly()) {
-            throw new IllegalArgumentException("read-only buffer");
-        }
+        Arguments.destination(dst, "dst");
         int remaining = dst.remaining();
         Os os = Os.current();
         MemorySegment address = SocketAddresses.scratch();
@@ -226,11 +268,12 @@ public final class UnixDatagram extends NetSource implements ByteChannel {
      * (advancing the position), or 0 when it would block.
      *
      * @throws NotYetConnectedException if the socket is not connected
-     * @throws dev.pollux.OsException EPIPE after {@link #shutdownOutput()}, ECONNREFUSED when
-     *     the peer has closed
+     * @throws java.net.ConnectException when the peer has closed (ECONNREFUSED)
+     * @throws dev.pollux.OsException EPIPE after {@link #shutdownOutput()}
      */
     @Override
     public int write(ByteBuffer src) throws IOException {
+        Objects.requireNonNull(src, "src");
         int remaining = src.remaining();
         long r = send(MemorySegment.ofBuffer(src), remaining);
         if (r > 0) {
@@ -241,6 +284,7 @@ public final class UnixDatagram extends NetSource implements ByteChannel {
 
     /** Sends {@code src} as one datagram to the connected peer; see {@link #write(ByteBuffer)}. */
     public long write(MemorySegment src) throws IOException {
+        Objects.requireNonNull(src, "src");
         return send(src, src.byteSize());
     }
 
@@ -277,12 +321,14 @@ public final class UnixDatagram extends NetSource implements ByteChannel {
 
     /**
      * Reads and clears the socket's pending error ({@code SO_ERROR}): {@code null} when there is
-     * none, otherwise the exception (not thrown). On the kqueue backend over libkqueue, an error
+     * none, otherwise the exception (not thrown), named under {@code getsockopt(SO_ERROR)}, the
+     * call that reported it: for example ECONNRESET on an end whose connected peer disconnected
+     * or connected elsewhere. On the kqueue backend over libkqueue, an error
      * that a poll reported as an event (with {@link dev.pollux.Event#isError()}) was read, and
      * so cleared, by libkqueue already.
      */
     public IOException takeError() throws IOException {
-        return SocketCalls.takeError(io, "send");
+        return SocketCalls.takeError(io, "getsockopt(SO_ERROR)");
     }
 
     /** The address the socket is bound to; unnamed when it is not bound. */

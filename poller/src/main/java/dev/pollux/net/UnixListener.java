@@ -97,7 +97,7 @@ public final class UnixListener extends NetSource {
      * none, otherwise the exception (not thrown).
      */
     public IOException takeError() throws IOException {
-        return SocketCalls.takeError(io, "accept");
+        return SocketCalls.takeError(io, "getsockopt(SO_ERROR)");
     }
 
     @Override

@@ -4,7 +4,9 @@ import dev.pollux.internal.Check;
 import dev.pollux.internal.IoSource;
 import dev.pollux.internal.Os;
 import dev.pollux.internal.SocketAddresses;
+import dev.pollux.OsException;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
@@ -36,9 +38,14 @@ final class UnixSockets {
      * @throws IllegalArgumentException if it is unnamed
      */
     static UnixAddress named(UnixAddress address) {
-        Objects.requireNonNull(address, "address");
+        return named(address, "address");
+    }
+
+    /** As {@link #named(UnixAddress)}, for the parameter called {@code name}. */
+    static UnixAddress named(UnixAddress address, String name) {
+        Objects.requireNonNull(address, name);
         if (address.isUnnamed()) {
-            throw new IllegalArgumentException("an unnamed address cannot be bound, connected or sent to");
+            throw new IllegalArgumentException(name + " is unnamed: an unnamed address cannot be bound, connected or sent to");
         }
         return address;
     }
@@ -82,6 +89,19 @@ final class UnixSockets {
             io.end();
         }
         Check.checkSocket("bind", r);
+    }
+
+    /**
+     * The exception for {@code errno} from {@code call} (connect, sendto) aimed at {@code target}:
+     * as {@link Check#socketError}, and a refusal (ECONNREFUSED: nobody is bound at the name) is
+     * a {@link ConnectException} that names the address.
+     */
+    static IOException error(String call, int errno, UnixAddress target) {
+        IOException e = Check.socketError(call, errno);
+        if (e instanceof ConnectException && e.getCause() instanceof OsException os) {
+            return Check.withCause(new ConnectException(os.getMessage() + ": no socket is bound at " + target), os);
+        }
+        return e;
     }
 
     /** The local address of a Unix socket. */

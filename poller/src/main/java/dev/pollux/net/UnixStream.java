@@ -1,7 +1,6 @@
 package dev.pollux.net;
 
 import dev.pollux.Interest;
-import dev.pollux.internal.Check;
 import dev.pollux.internal.IoSource;
 import dev.pollux.internal.Os;
 import dev.pollux.internal.SocketAddresses;
@@ -69,7 +68,7 @@ public final class UnixStream extends NetStream {
             int length = UnixSockets.encode(address);
             int r = os.connect(io.fd(), SocketAddresses.scratch(), length);
             if (r < 0 && r != -os.einprogress()) {
-                throw Check.socketError("connect", -r);
+                throw UnixSockets.error("connect", -r, address);
             }
             return new UnixStream(io);
         } catch (IOException | RuntimeException e) {

@@ -31,7 +31,7 @@ public final class AsyncTcpListener implements AutoCloseable {
 
     /** Binds {@code address} (port 0 picks one) and listens, on {@code loop}. */
     public static AsyncTcpListener bind(EventLoop loop, InetSocketAddress address) throws IOException {
-        return of(loop, TcpListener.bind(address));
+        return of(Objects.requireNonNull(loop, "loop"), TcpListener.bind(address)); // loop checked first: no socket leaks
     }
 
     /**
@@ -40,7 +40,7 @@ public final class AsyncTcpListener implements AutoCloseable {
      */
     public static AsyncTcpListener bind(EventLoop loop, InetSocketAddress address, int backlog,
             Map<SocketOption<?>, ?> options) throws IOException {
-        return of(loop, TcpListener.bind(address, backlog, options));
+        return of(Objects.requireNonNull(loop, "loop"), TcpListener.bind(address, backlog, options));
     }
 
     /** Takes ownership of {@code listener} and registers it with {@code loop} (closing it if that fails). */

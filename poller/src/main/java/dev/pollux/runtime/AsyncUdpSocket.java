@@ -31,13 +31,13 @@ public final class AsyncUdpSocket implements AutoCloseable {
 
     /** Binds a socket to {@code address} (port 0 picks one) on {@code loop}. */
     public static AsyncUdpSocket bind(EventLoop loop, InetSocketAddress address) throws IOException {
-        return of(loop, UdpSocket.bind(address));
+        return of(Objects.requireNonNull(loop, "loop"), UdpSocket.bind(address)); // loop checked first: no socket leaks
     }
 
     /** Binds with {@code options} set first, on {@code loop}. */
     public static AsyncUdpSocket bind(EventLoop loop, InetSocketAddress address, Map<SocketOption<?>, ?> options)
             throws IOException {
-        return of(loop, UdpSocket.bind(address, options));
+        return of(Objects.requireNonNull(loop, "loop"), UdpSocket.bind(address, options));
     }
 
     /** Takes ownership of {@code socket} and registers it with {@code loop} (closing it if that fails). */

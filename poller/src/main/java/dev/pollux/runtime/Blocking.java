@@ -46,6 +46,7 @@ public final class Blocking {
      * @throws Exception whatever {@code async} failed with
      */
     public static <T> T await(Async<T> async) throws Exception {
+        Objects.requireNonNull(async, "async");
         if (!LOOP.isBound()) {
             throw new IllegalStateException("Blocking.await(Async) runs inside EventLoop.spawnBlocking;"
                     + " elsewhere pass the loop: Blocking.await(loop, async)");

@@ -238,7 +238,7 @@ public final class EventLoop implements AutoCloseable {
      * Returns at once; see {@link #awaitTermination}. A second call can only shorten the grace.
      */
     public void shutdown(Duration grace) {
-        long deadline = System.nanoTime() + Timers.nanos(grace);
+        long deadline = System.nanoTime() + Timers.nanos(grace, "grace");
         synchronized (this) {
             if (!shutdownRequested || deadline - shutdownDeadline < 0) {
                 shutdownDeadline = deadline;
@@ -256,7 +256,7 @@ public final class EventLoop implements AutoCloseable {
      */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         refuseBlockingOnLoop("awaitTermination");
-        return termination.await(Timers.nanos(timeout), TimeUnit.NANOSECONDS);
+        return termination.await(Timers.nanos(timeout, "timeout"), TimeUnit.NANOSECONDS);
     }
 
     /** Whether the loop has terminated (its thread has ended or is about to, and its Poll is closed). */

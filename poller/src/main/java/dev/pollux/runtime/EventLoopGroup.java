@@ -40,7 +40,7 @@ public final class EventLoopGroup implements AutoCloseable {
      */
     public static EventLoopGroup open(int count) throws IOException {
         if (count < 1) {
-            throw new IllegalArgumentException("an event-loop group needs at least one loop: " + count);
+            throw new IllegalArgumentException("count must be at least 1 (one loop): " + count);
         }
         int group = GROUPS.incrementAndGet();
         EventLoop[] loops = new EventLoop[count];
@@ -108,7 +108,7 @@ public final class EventLoopGroup implements AutoCloseable {
 
     /** Waits for every loop to terminate; whether they all did within {@code timeout}. */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + Timers.nanos(timeout);
+        long deadline = System.nanoTime() + Timers.nanos(timeout, "timeout");
         for (EventLoop loop : loops) {
             long left = Math.max(0, deadline - System.nanoTime());
             if (!loop.awaitTermination(Duration.ofNanos(left))) {

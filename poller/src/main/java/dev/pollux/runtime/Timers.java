@@ -37,7 +37,7 @@ public final class Timers {
      * timeout {@code async} is {@link Async#onCancel() cancelled}.
      */
     public static <T> Async<T> timeout(Async<T> async, Duration limit) {
-        return new Timeout<>(Objects.requireNonNull(async, "async"), new Sleep(System.nanoTime() + nanos(limit)), limit);
+        return new Timeout<>(Objects.requireNonNull(async, "async"), new Sleep(System.nanoTime() + nanos(limit, "limit")), limit);
     }
 
     /**
@@ -48,17 +48,22 @@ public final class Timers {
      * @throws IllegalArgumentException if {@code period} is not positive
      */
     public static Interval interval(Duration period) {
-        long p = nanos(period);
+        long p = nanos(period, "period");
         if (p == 0) {
-            throw new IllegalArgumentException("interval period must be positive: " + period);
+            throw new IllegalArgumentException("period must be positive: " + period);
         }
         return new Interval(p);
     }
 
     static long nanos(Duration d) {
-        Objects.requireNonNull(d, "duration");
+        return nanos(d, "duration");
+    }
+
+    /** {@code d} in nanoseconds (capped far beyond any real wait); errors name the argument {@code name}. */
+    static long nanos(Duration d, String name) {
+        Objects.requireNonNull(d, name);
         if (d.isNegative()) {
-            throw new IllegalArgumentException("negative duration: " + d);
+            throw new IllegalArgumentException(name + " is negative: " + d);
         }
         return d.getSeconds() >= Long.MAX_VALUE / 4_000_000_000L ? Long.MAX_VALUE / 4 : d.toNanos();
     }

@@ -11,6 +11,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.ScatteringByteChannel;
+import java.util.Objects;
 
 /**
  * A unidirectional, non-blocking OS pipe: bytes written to the {@link Sender} are read from the
@@ -82,7 +83,7 @@ public final class Pipe implements Closeable {
 
         @Override
         public long write(ByteBuffer[] srcs) throws IOException {
-            return ChannelIo.write(io, srcs, 0, srcs.length);
+            return ChannelIo.write(io, srcs, 0, Objects.requireNonNull(srcs, "srcs").length);
         }
 
         /** Writes from {@code src}: bytes written, 0 when it would block. */
@@ -120,7 +121,7 @@ public final class Pipe implements Closeable {
 
         @Override
         public long read(ByteBuffer[] dsts) throws IOException {
-            return ChannelIo.read(io, dsts, 0, dsts.length);
+            return ChannelIo.read(io, dsts, 0, Objects.requireNonNull(dsts, "dsts").length);
         }
 
         /** Reads into {@code dst}: bytes read, -1 at end of stream, 0 when it would block. */

@@ -23,7 +23,7 @@ public final class SourceFd implements Source {
     /** @throws IllegalArgumentException if {@code fd} is negative */
     public SourceFd(int fd) {
         if (fd < 0) {
-            throw new IllegalArgumentException("negative file descriptor: " + fd);
+            throw new IllegalArgumentException("fd is negative: " + fd);
         }
         this.fd = fd;
     }

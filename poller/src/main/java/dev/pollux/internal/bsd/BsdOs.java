@@ -7,6 +7,9 @@ import dev.pollux.internal.Os;
 import dev.pollux.internal.SocketAddressCodec;
 import dev.pollux.internal.SocketOptionTable;
 import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 
 /**
@@ -20,11 +23,17 @@ import java.nio.ByteBuffer;
  * thread-safe.
  */
 public final class BsdOs implements Os {
+    /** {@code sizeof(struct sockaddr)}: the AF_UNSPEC address {@link #disconnect} gives a Unix socket. */
+    private static final int UNSPECIFIED_SIZE = 16;
+    private static final InetAddress IPV4_WILDCARD = wildcard(new byte[4]);
+    private static final InetAddress IPV6_WILDCARD = wildcard(new byte[16]);
+
     private final PosixPlatform platform;
     private final PosixCalls calls;
     private final SocketConstants c;
     private final BsdSocketAddressCodec addresses;
     private final BsdSocketOptions options;
+    private final int eaddrnotavail;
 
     /** The layer for {@code platform}, linking its calls from the C library now. */
     public BsdOs(PosixPlatform platform) {
@@ -34,6 +43,15 @@ public final class BsdOs implements Os {
         this.addresses = new BsdSocketAddressCodec(calls.sockaddr(), platform.name(), c.afInet(), c.afInet6(),
                 c.afUnix());
         this.options = new BsdSocketOptions(platform.name(), c);
+        this.eaddrnotavail = platform.errno().value("EADDRNOTAVAIL");
+    }
+
+    private static InetAddress wildcard(byte[] zeros) {
+        try {
+            return InetAddress.getByAddress(zeros);
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e); // a literal address of the right length
+        }
     }
 
     /** The platform this layer was built for. */
@@ -174,6 +192,25 @@ public final class BsdOs implements Os {
     @Override
     public int connect(int fd, MemorySegment address, int length) {
         return calls.connect(fd, address, length);
+    }
+
+    @Override
+    public int disconnect(int fd, int family, MemorySegment scratch) {
+        // BSD disconnects a datagram socket before trying a new connect (soconnect: "this allows
+        // the user to disconnect by connecting to a null address"): the JDK connects an IP
+        // socket to its family's wildcard address with port 0, which then fails with
+        // EADDRNOTAVAIL; a Unix socket is given AF_UNSPEC, which its connect then refuses.
+        int length;
+        if (family == c.afInet() || family == c.afInet6()) {
+            InetAddress wildcard = family == c.afInet() ? IPV4_WILDCARD : IPV6_WILDCARD;
+            length = addresses.encodeInet(new InetSocketAddress(wildcard, 0), family, scratch);
+        } else {
+            // All zeros: AF_UNSPEC; the kernel sets sa_len from the length passed.
+            length = UNSPECIFIED_SIZE;
+            scratch.asSlice(0, length).fill((byte) 0);
+        }
+        int r = calls.connect(fd, scratch, length);
+        return r == -eaddrnotavail ? 0 : r;
     }
 
     @Override

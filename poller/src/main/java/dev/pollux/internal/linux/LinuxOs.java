@@ -9,10 +9,14 @@ import dev.pollux.internal.Os;
 import dev.pollux.internal.SocketAddressCodec;
 import dev.pollux.internal.SocketOptionTable;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 
 /** The Linux system-call layer, over ffi-epoll's wrappers. */
 public final class LinuxOs implements Os {
+    /** {@code sizeof(struct sockaddr)}: an AF_UNSPEC address for {@link #disconnect}. */
+    private static final int SOCKADDR_SIZE = 16;
+
     @Override
     public int eagain() {
         return Errno.EAGAIN;
@@ -143,6 +147,15 @@ public final class LinuxOs implements Os {
     @Override
     public int connect(int fd, MemorySegment address, int length) {
         return Sockets.connect(fd, address, length);
+    }
+
+    @Override
+    public int disconnect(int fd, int family, MemorySegment scratch) {
+        // AF_UNSPEC dissolves the association of a datagram socket, IP or Unix (POSIX's way,
+        // handled by inet_dgram_connect and unix_dgram_connect).
+        MemorySegment unspecified = scratch.asSlice(0, SOCKADDR_SIZE).fill((byte) 0);
+        unspecified.set(ValueLayout.JAVA_SHORT, 0, (short) SockAddr.AF_UNSPEC);
+        return Sockets.connect(fd, unspecified, SOCKADDR_SIZE);
     }
 
     @Override

@@ -261,6 +261,24 @@ class BsdOsOnLinuxTest {
         assertEquals(0, calls.getIntOption(other, solSocket, option), "not set where the platform has none");
     }
 
+    /**
+     * The layer's disconnect of a Unix datagram socket writes an all-zero (AF_UNSPEC) address,
+     * which Linux takes as a disconnect too: the peer is gone afterwards. (The IP route, a
+     * connect to the wildcard with port 0, means something else on Linux and cannot run here.)
+     */
+    @Test
+    void disconnectOfAUnixDatagramSocketEndsItsAssociation() {
+        BsdOs os = new BsdOs(LinuxPosixPlatforms.portable());
+        int[] pair = new int[2];
+        assertEquals(0, os.socketPair(os.afUnix(), os.sockDgram(), pair));
+        track(pair[0]);
+        track(pair[1]);
+        MemorySegment scratch = arena.allocate(128);
+        assertTrue(os.peerAddress(pair[0], scratch) >= 0, "a socket pair starts connected");
+        assertEquals(0, os.disconnect(pair[0], os.afUnix(), scratch));
+        assertEquals(-os.enotconn(), os.peerAddress(pair[0], scratch));
+    }
+
     @Test
     void sendToAClosedPeerFailsWithEpipe() {
         BsdOs os = new BsdOs(LinuxPosixPlatforms.portable());
