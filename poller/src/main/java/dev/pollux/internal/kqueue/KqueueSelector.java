@@ -48,6 +48,14 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class KqueueSelector extends Selector {
     /** Changes per registration call: delete and add, for the READ and the WRITE filter. */
     private static final int MAX_CHANGES = 4;
+    /**
+     * The ident of the EVFILT_USER event {@link #implInterrupt} triggers; wakers count from 1.
+     * Added when the queue opens rather than borrowed from a user's waker (there may be none, and
+     * it would report their token) or added at close (where failing, say ENOMEM, would leave a
+     * thread blocked). On a kernel kqueue it costs no descriptor; libkqueue backs it with an
+     * eventfd, one more per Poll, as epoll's interrupt eventfd.
+     */
+    private static final long INTERRUPT_IDENT = 0;
 
     private final Kqueue kqueue;
     private final KeventLayout layout;
@@ -60,6 +68,8 @@ public final class KqueueSelector extends Selector {
     /** Set when {@link #implClose} starts: from then on {@link #kq} must not be used. */
     private volatile boolean queueClosed;
     private final ThreadLocal<MemorySegment> changes;
+    /** The one change {@link #implInterrupt} makes, prepared here: the closing thread is any thread. */
+    private final MemorySegment interrupt;
 
     private KqueueSelector(Kqueue kqueue, int kq, boolean receiptsWork) {
         this.kqueue = kqueue;
@@ -69,6 +79,7 @@ public final class KqueueSelector extends Selector {
         this.format = new KqueueEventFormat(layout, c);
         this.kq = kq;
         this.changes = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(MAX_CHANGES * layout.size(), layout.alignment()));
+        this.interrupt = Arena.ofAuto().allocate(layout.size(), layout.alignment());
     }
 
     /**
@@ -85,7 +96,18 @@ public final class KqueueSelector extends Selector {
             os.close(kq);
             Check.check("fcntl", r);
         }
-        return new KqueueSelector(loaded.kqueue, kq, loaded.receiptsWork);
+        KqueueSelector selector = new KqueueSelector(loaded.kqueue, kq, loaded.receiptsWork);
+        KeventLayout layout = selector.layout;
+        KqueueConstants c = selector.c;
+        layout.set(selector.interrupt, 0, INTERRUPT_IDENT, c.evfiltUser(), (short) (c.evAdd() | c.evClear()), 0, 0, 0);
+        r = loaded.kqueue.change(kq, selector.interrupt, 1);
+        if (r < 0) {
+            os.close(kq);
+            Check.check("kevent", r);
+        }
+        // From now on the segment holds the trigger, so that the interrupt only makes one call.
+        layout.set(selector.interrupt, 0, INTERRUPT_IDENT, c.evfiltUser(), (short) 0, c.noteTrigger(), 0, 0);
+        return selector;
     }
 
     /**
@@ -289,8 +311,20 @@ public final class KqueueSelector extends Selector {
         return new UserEventWaker(ident, token);
     }
 
+    /**
+     * Triggers the interrupt event. Once triggered it stays pending until a kevent call reports
+     * it, so a select that has not yet reached {@code kevent} returns at once too.
+     */
+    @Override
+    protected void implInterrupt() throws IOException {
+        Check.check("kevent", kqueue.change(kq, interrupt, 1));
+    }
+
     @Override
     protected void implClose() throws IOException {
+        // Deleted first for libkqueue's sake, as the wakers are (see UserEventWaker.close).
+        layout.set(interrupt, 0, INTERRUPT_IDENT, c.evfiltUser(), c.evDelete(), 0, 0, 0);
+        kqueue.change(kq, interrupt, 1);
         queueClosed = true;
         Check.check("close", Os.current().close(kq));
     }
