@@ -211,16 +211,47 @@ public final class IoSource {
      */
     public long complete(String call, long result, Interest direction) throws IOException {
         if (result >= 0) {
+            if (result == 0 && socket && direction == Interest.READABLE) {
+                // End of stream, or a connection whose error the Poll's queue consumed (a
+                // refused connect on libkqueue reads as end of stream): report the error.
+                int reported = takeReportedError();
+                if (reported != 0) {
+                    throw Check.socketError(call, reported);
+                }
+            }
             return result;
         }
         if (result == -os.eagain()) {
             Registration r = registration;
             if (r != null) {
+                if (socket) {
+                    // A connected UDP socket whose ICMP error libkqueue consumed has nothing to
+                    // read: the error comes now, as the read would have returned it on epoll.
+                    int reported = r.selector.takeReportedError(fd);
+                    if (reported != 0) {
+                        throw Check.socketError(call, reported);
+                    }
+                }
                 r.selector.wouldBlock(fd, r.token, direction);
             }
             return WOULD_BLOCK;
         }
-        throw socket ? Check.socketError(call, (int) -result) : Check.error(call, (int) -result);
+        if (!socket) {
+            throw Check.error(call, (int) -result);
+        }
+        // The error an event reported first is the cause (ECONNREFUSED where the call itself
+        // says EPIPE or ENOTCONN once libkqueue has cleared it).
+        int reported = takeReportedError();
+        throw Check.socketError(call, reported != 0 ? reported : (int) -result);
+    }
+
+    /**
+     * The socket error an event reported for this descriptor that the OS no longer holds, taken
+     * once (see {@link Selector#takeReportedError}); 0 when there is none or it is not registered.
+     */
+    public int takeReportedError() {
+        Registration r = registration;
+        return r == null ? 0 : r.selector.takeReportedError(fd);
     }
 
     /**

@@ -181,6 +181,17 @@ public abstract class Selector {
      */
     public void wouldBlock(int fd, long token, Interest direction) {}
 
+    /**
+     * The error (errno) an event reported for {@code fd} that the OS no longer holds, or 0; taken
+     * once. On kqueue over libkqueue the library reads a socket's {@code SO_ERROR} to build the
+     * event, which clears it: the selector keeps it from the event, so that {@code takeError()}
+     * and the next read or write still see it. Kept while {@code fd} stays registered here. 0 on
+     * backends whose events leave the socket's error in place.
+     */
+    public int takeReportedError(int fd) {
+        return 0;
+    }
+
     /** Whether {@link #close()} has run. */
     public final boolean isClosed() {
         return guard.isClosed();

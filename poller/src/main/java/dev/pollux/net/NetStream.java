@@ -98,8 +98,9 @@ abstract sealed class NetStream extends NetSource implements ByteChannel, Scatte
      * Reads and clears the socket's pending error ({@code SO_ERROR}): how a non-blocking connect
      * reports failure. Returns {@code null} when there is none; otherwise the exception (not
      * thrown), such as a {@link java.net.ConnectException} for a refused connection. On the
-     * kqueue backend over libkqueue, an error that a poll reported as an event (with
-     * {@link dev.pollux.Event#isError()}) was read, and so cleared, by libkqueue already.
+     * kqueue backend over libkqueue, which reads (and so clears) {@code SO_ERROR} itself to
+     * report an error event, the Poll keeps the error from that event while the stream stays
+     * registered: this method, or else the next read or write, reports it.
      */
     public final IOException takeError() throws IOException {
         return SocketCalls.takeError(io, "connect");

@@ -92,6 +92,11 @@ final class SocketCalls {
             io.end();
         }
         Check.check("getsockopt(SO_ERROR)", r);
+        // libkqueue may have read (and so cleared) SO_ERROR to build the event: the Poll kept it.
+        int reported = io.takeReportedError();
+        if (r == 0) {
+            r = reported;
+        }
         return r == 0 ? null : Check.socketError(call, r);
     }
 

@@ -18,6 +18,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.ClosedSelectorException;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -45,9 +46,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * for a later poll are dropped if their descriptor's registration changed in between
  * ({@link RegistrationEpochs}), so a deregister still ends its events.
  *
- * <p>libkqueue reads a socket's error with {@code getsockopt(SO_ERROR)} to put the errno in the
- * event, which clears it: the event shows the error, but {@code takeError()} and the next read
- * or write no longer see it. Filters are added WRITE before READ: libkqueue keeps only the
+ * <p>Errors: kqueue puts a socket's error in the event (EV_EOF, errno in fflags); libkqueue gets
+ * it with {@code getsockopt(SO_ERROR)}, which clears it from the socket. The selector keeps the
+ * errno from the event ({@link #takeReportedError}) so that {@code takeError()} and the next
+ * read or write still report it. Filters are added WRITE before READ: libkqueue keeps only the
  * in/out bits of the first filter's epoll events when it adds the second, and READ first would
  * lose the EPOLLRDHUP that gives read-closed.
  *
@@ -94,6 +96,12 @@ public final class KqueueSelector extends Selector {
     /** {@link #epochs}' clock just before the wait call that filled {@link #batch}. */
     private long batchEpoch;
     private final RegistrationEpochs epochs = new RegistrationEpochs();
+    /**
+     * Errors that events carried (EV_EOF with an errno in fflags), by descriptor, until
+     * {@link #takeReportedError} takes them or the registration ends. Touched only when an event
+     * carries one, so the normal path neither allocates nor looks here.
+     */
+    private final ConcurrentHashMap<Integer, Integer> reportedErrors = new ConcurrentHashMap<>();
 
     private KqueueSelector(Kqueue kqueue, int kq, boolean receiptsWork) {
         this.kqueue = kqueue;
@@ -216,6 +224,10 @@ public final class KqueueSelector extends Selector {
                 if (surplus && epochs.changedSince(fd, batchEpoch)) {
                     continue;
                 }
+                int errno = layout.fflags(batch, i);
+                if (errno != 0 && (filter == c.evfiltRead() || filter == c.evfiltWrite())) {
+                    keepError(fd, errno);
+                }
             }
             MemorySegment.copy(batch, i * size, buffer, out * size, size);
             out++;
@@ -223,9 +235,32 @@ public final class KqueueSelector extends Selector {
         return out;
     }
 
-    /** After a change of {@code fd}'s filters: events collected earlier no longer stand. */
+    /**
+     * Keeps the error an event carries for {@link #takeReportedError}. kqueue puts a socket's
+     * pending error in the event's fflags with EV_EOF; libkqueue gets it with
+     * {@code getsockopt(SO_ERROR)}, which clears it from the socket, so without this a refused
+     * connect would show as an error event while {@code takeError()} found nothing. libkqueue
+     * before 2.5 sets fflags without EV_EOF (see {@link KqueueEventFormat}); that is an errno too.
+     */
+    private void keepError(int fd, int errno) {
+        reportedErrors.put(fd, errno);
+    }
+
+    @Override
+    public int takeReportedError(int fd) {
+        if (reportedErrors.isEmpty()) {
+            return 0;
+        }
+        Integer errno = reportedErrors.remove(fd);
+        return errno == null ? 0 : errno;
+    }
+
+    /** After a change of {@code fd}'s filters: earlier events and errors no longer stand. */
     private void registrationChanged(int fd, boolean ended) {
         epochs.changed(fd);
+        if (ended && !reportedErrors.isEmpty()) {
+            reportedErrors.remove(fd);
+        }
     }
 
     @Override
