@@ -255,9 +255,12 @@ public final class KqueueSelector extends Selector {
         return errno == null ? 0 : errno;
     }
 
-    /** After a change of {@code fd}'s filters: earlier events and errors no longer stand. */
-    private void registrationChanged(int fd, boolean ended) {
-        epochs.changed(fd);
+    /**
+     * After a change of {@code fd}'s filters, {@code applied} or failed part way: earlier events
+     * and, when the registration {@code ended} (or began anew), errors no longer stand.
+     */
+    private void registrationChanged(int fd, boolean applied, boolean ended) {
+        epochs.changed(fd, applied);
         if (ended && !reportedErrors.isEmpty()) {
             reportedErrors.remove(fd);
         }
@@ -278,10 +281,12 @@ public final class KqueueSelector extends Selector {
         if (interest.isReadable()) {
             layout.set(list, n++, fd, c.evfiltRead(), flags, 0, 0, token);
         }
+        boolean applied = false;
         try {
             apply(list, n, false);
+            applied = true;
         } finally {
-            registrationChanged(fd, true); // a new registration: what an older one left goes
+            registrationChanged(fd, applied, true); // a new registration: what an older one left goes
         }
     }
 
@@ -304,11 +309,11 @@ public final class KqueueSelector extends Selector {
         if (interest.isReadable()) {
             layout.set(list, n++, fd, c.evfiltRead(), add, 0, 0, token);
         }
-        int missing;
+        int missing = -1;
         try {
             missing = apply(list, n, true);
         } finally {
-            registrationChanged(fd, false); // the filters were added again: they report afresh
+            registrationChanged(fd, missing == 0 || missing == 1, false); // added again: they report afresh
         }
         if (missing == 2) {
             // Neither filter existed: reregistering what is not registered (ENOENT, as on epoll).
@@ -334,11 +339,11 @@ public final class KqueueSelector extends Selector {
         MemorySegment list = changes.get();
         layout.set(list, 0, fd, c.evfiltRead(), c.evDelete(), 0, 0, 0);
         layout.set(list, 1, fd, c.evfiltWrite(), c.evDelete(), 0, 0, 0);
-        int missing;
+        int missing = -1;
         try {
             missing = apply(list, 2, true);
         } finally {
-            registrationChanged(fd, true);
+            registrationChanged(fd, missing == 0 || missing == 1, true); // 2: nothing was registered
         }
         if (missing == 2) {
             // Neither filter existed: the descriptor was not registered (epoll says ENOENT too).

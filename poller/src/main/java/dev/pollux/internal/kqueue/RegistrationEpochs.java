@@ -23,9 +23,17 @@ final class RegistrationEpochs {
         return clock.get();
     }
 
-    /** Records a change of {@code fd}'s registration; called once the change has taken effect. */
-    synchronized void changed(int fd) {
+    /**
+     * Records a change of {@code fd}'s registration; called once the change has taken effect.
+     * After a failed change, {@code grow} is false: a descriptor that events can still be kept
+     * for was registered successfully before, so it is in the table already, and a bad number
+     * (negative, or far beyond any open descriptor) must not size the table.
+     */
+    synchronized void changed(int fd, boolean grow) {
         AtomicLongArray table = changedAt;
+        if (fd < 0 || (fd >= table.length() && !grow)) {
+            return;
+        }
         if (fd >= table.length()) {
             AtomicLongArray grown = new AtomicLongArray(Math.max(fd + 1, table.length() * 2));
             for (int i = 0; i < table.length(); i++) {
