@@ -30,9 +30,12 @@ import java.util.Objects;
  *
  * <p>Threading: one thread polls at a time; a second thread calling {@code poll} while one is
  * inside it gets an {@link IllegalStateException}. The {@link Registry} and {@link Waker}s may be
- * used from any thread. {@link #close()} must not race with a poll: it throws
- * {@link IllegalStateException} while another thread is polling (wake that thread with a
- * {@link Waker} and close from it).
+ * used from any thread. {@link #close()} may be called from any thread, also while another thread
+ * is blocked in {@code poll} (as {@link java.nio.channels.Selector#close()} may): it wakes that
+ * thread, waits until it has left the OS's wait call, then releases the queue; the interrupted
+ * {@code poll} throws {@link java.nio.channels.ClosedSelectorException} (the events it may have
+ * collected are discarded: they belong to a queue that no longer exists). A poll that starts
+ * while the close is under way throws it too, without blocking.
  *
  * <p>Ownership: the Poll owns its OS queue and the wakers created on it; {@link #close()} releases
  * them. Sources stay owned by their creators; closing the Poll does not close them, and after it
@@ -89,6 +92,8 @@ public final class Poll implements Closeable {
      * @return the number of events now in {@code events}
      * @throws IllegalArgumentException if {@code timeout} is negative
      * @throws IllegalStateException if another thread is polling
+     * @throws java.nio.channels.ClosedSelectorException if this Poll is closed, also when another
+     *     thread closes it while this call waits ({@code events} is then empty)
      */
     public int poll(Events events, Duration timeout) throws IOException {
         Objects.requireNonNull(events, "events");
@@ -110,9 +115,9 @@ public final class Poll implements Closeable {
     }
 
     /**
-     * Closes the OS queue and the wakers made on it. Idempotent.
-     *
-     * @throws IllegalStateException if another thread is inside {@link #poll}
+     * Closes the OS queue and the wakers made on it. Idempotent. If another thread is inside
+     * {@link #poll}, wakes it (its poll throws {@link java.nio.channels.ClosedSelectorException})
+     * and returns once it has left the wait: never closes the queue under a waiting thread.
      */
     @Override
     public void close() throws IOException {

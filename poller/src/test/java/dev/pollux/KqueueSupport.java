@@ -68,11 +68,12 @@ public final class KqueueSupport {
 
     /**
      * Descriptors one open Poll holds, as {@link OpenFds#count()} counts them: an epoll
-     * descriptor, or a kqueue descriptor (on libkqueue the write end of a pipe; the read end,
-     * the epoll instance and the eventfds behind it are libkqueue's and not counted).
+     * descriptor and the eventfd a close from another thread interrupts a poll with, or a kqueue
+     * descriptor (on libkqueue the write end of a pipe; the read end, the epoll instance and the
+     * eventfds behind it, the interrupt's among them, are libkqueue's and not counted).
      */
     public static int descriptorsPerPoll() {
-        return 1;
+        return onKqueue() ? 1 : 2;
     }
 
     /**

@@ -218,20 +218,39 @@ public final class IoSource {
     /**
      * The result of a call on the descriptor: non-negative results pass through, would-block
      * becomes {@link #WOULD_BLOCK} (after telling the selector, see {@link Selector#wouldBlock}),
-     * anything else is thrown as an {@link dev.pollux.OsException} naming {@code call}.
+     * anything else is thrown as the exception {@link #error} gives for {@code call}.
      */
     public long complete(String call, long result, Interest direction) throws IOException {
         if (result >= 0) {
+            if (result == 0 && socket && direction == Interest.READABLE) {
+                // End of stream, or a connection whose error the Poll's queue consumed (a
+                // refused connect on libkqueue reads as end of stream): report the error.
+                int reported = takeReportedError();
+                if (reported != 0) {
+                    throw error(call, reported);
+                }
+            }
             return result;
         }
         if (result == -os.eagain()) {
             Registration r = registration;
             if (r != null) {
+                if (socket) {
+                    // A connected UDP socket whose ICMP error libkqueue consumed has nothing to
+                    // read: the error comes now, as the read would have returned it on epoll.
+                    int reported = r.selector.takeReportedError(fd);
+                    if (reported != 0) {
+                        throw error(call, reported);
+                    }
+                }
                 r.selector.wouldBlock(fd, r.token, direction);
             }
             return WOULD_BLOCK;
         }
-        throw error(call, (int) -result);
+        // The error an event reported first is the cause (ECONNREFUSED where the call itself
+        // says EPIPE or ENOTCONN once libkqueue has cleared it).
+        int reported = socket ? takeReportedError() : 0;
+        throw error(call, reported != 0 ? reported : (int) -result);
     }
 
     /**
@@ -244,6 +263,15 @@ public final class IoSource {
             return Check.error(call, errno);
         }
         return ipDatagram ? Check.datagramError(call, errno) : Check.socketError(call, errno);
+    }
+
+    /**
+     * The socket error an event reported for this descriptor that the OS no longer holds, taken
+     * once (see {@link Selector#takeReportedError}); 0 when there is none or it is not registered.
+     */
+    public int takeReportedError() {
+        Registration r = registration;
+        return r == null ? 0 : r.selector.takeReportedError(fd);
     }
 
     /**

@@ -22,6 +22,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * registration calls so the queue's descriptor is never used after it was released, and closes
  * the wakers created on this selector. Subclasses implement the {@code impl*} methods, which are
  * only called inside that protocol.
+ *
+ * <p>Closing under a select: {@link #close()} from another thread while a select runs (blocked,
+ * or about to block) marks the selector closed, makes the select return through
+ * {@link #implInterrupt()}, waits until it has left the wait call, and only then releases the
+ * queue, so the queue's descriptor is never closed while a thread may still be inside
+ * {@code epoll_wait} or {@code kevent} (where a reused descriptor number would be waited on).
+ * That select then throws {@link ClosedSelectorException} instead of returning: whatever it
+ * collected belongs to a queue that no longer exists, and on epoll the interrupt's own event
+ * could not be told from a user's token. A select starting after the close began fails the same
+ * way without waiting.
  */
 public abstract class Selector {
     private final CloseGuard guard = new CloseGuard();
@@ -40,6 +50,8 @@ public abstract class Selector {
      * @param timeoutNanos negative to wait forever, 0 not to block
      * @return the number of events; 0 also when a signal interrupted the wait
      * @throws IllegalStateException if another thread is in {@code select}
+     * @throws ClosedSelectorException if the selector is closed, also when {@link #close()} was
+     *     called from another thread while this select ran (its events are then discarded)
      */
     public final int select(MemorySegment buffer, int capacity, long timeoutNanos) throws IOException {
         switch (guard.enterExclusive()) {
@@ -47,14 +59,20 @@ public abstract class Selector {
             case BUSY -> throw new IllegalStateException("another thread is already polling this Poll");
             case ENTERED -> { }
         }
+        int n;
         try {
-            if (JfrSupport.pollEnabled()) {
-                return recordedSelect(buffer, capacity, timeoutNanos);
-            }
-            return implSelect(buffer, capacity, timeoutNanos);
+            n = JfrSupport.pollEnabled()
+                    ? recordedSelect(buffer, capacity, timeoutNanos)
+                    : implSelect(buffer, capacity, timeoutNanos);
         } finally {
+            // Read before leaving: once the exclusive call has ended, a waiting close() may run.
+            if (guard.isClosed()) {
+                guard.exitExclusive();
+                throw new ClosedSelectorException(); // replaces a failure of the interrupted wait too
+            }
             guard.exitExclusive();
         }
+        return n;
     }
 
     /** {@link #implSelect} inside a JFR poll event; only while a recording asks for it. */
@@ -163,6 +181,17 @@ public abstract class Selector {
      */
     public void wouldBlock(int fd, long token, Interest direction) {}
 
+    /**
+     * The error (errno) an event reported for {@code fd} that the OS no longer holds, or 0; taken
+     * once. On kqueue over libkqueue the library reads a socket's {@code SO_ERROR} to build the
+     * event, which clears it: the selector keeps it from the event, so that {@code takeError()}
+     * and the next read or write still see it. Kept while {@code fd} stays registered here. 0 on
+     * backends whose events leave the socket's error in place.
+     */
+    public int takeReportedError(int fd) {
+        return 0;
+    }
+
     /** Whether {@link #close()} has run. */
     public final boolean isClosed() {
         return guard.isClosed();
@@ -170,13 +199,22 @@ public abstract class Selector {
 
     /**
      * Closes the wakers created on this selector and then the queue itself; later calls fail with
-     * {@link ClosedSelectorException}. Idempotent.
-     *
-     * @throws IllegalStateException while another thread is in {@link #select}
+     * {@link ClosedSelectorException}. Idempotent. From another thread while a select runs: makes
+     * it return (it throws {@link ClosedSelectorException}) and waits until it has left the wait
+     * call before releasing anything.
      */
     public final void close() throws IOException {
-        if (!guard.close()) {
-            return;
+        switch (guard.closeUnderExclusive()) {
+            case CLOSED_ALREADY -> {
+                return;
+            }
+            case CLOSED_WHILE_EXCLUSIVE -> {
+                // If the interrupt fails (it cannot on a healthy system), the selector stays open
+                // rather than closing a queue that a thread may still be waiting on.
+                implInterrupt();
+                guard.awaitExclusiveExit();
+            }
+            case CLOSED -> { }
         }
         IOException failure = null;
         for (SelectorWaker waker : wakers) {
@@ -208,6 +246,16 @@ public abstract class Selector {
     protected abstract void implDeregister(int fd) throws IOException;
 
     protected abstract SelectorWaker implOpenWaker(long token) throws IOException;
+
+    /**
+     * Makes a select that is blocked, or about to block, in this selector return promptly.
+     * Called by {@link #close()} from another thread, concurrently with {@link #implSelect}, at
+     * most once per selector and before {@link #implClose()}. Must not allocate per call beyond
+     * what {@code open()} prepared. Whatever event it causes must never be reported as a user's
+     * event: the select it ends throws {@link ClosedSelectorException}, and a backend that copies
+     * events itself must drop it.
+     */
+    protected abstract void implInterrupt() throws IOException;
 
     protected abstract void implClose() throws IOException;
 }

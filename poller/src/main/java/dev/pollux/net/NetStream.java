@@ -147,8 +147,9 @@ abstract sealed class NetStream extends NetSource implements ByteChannel, Scatte
      *     "Connection reset", as NIO reports it, other errors the {@link dev.pollux.OsException}.
      * </ul>
      * A read or write that meets the error first throws it instead (under its own call) and
-     * clears it. On the kqueue backend over libkqueue, an error that a poll reported as an event
-     * (with {@link dev.pollux.Event#isError()}) was read, and so cleared, by libkqueue already.
+     * clears it. On the kqueue backend over libkqueue, which reads (and so clears)
+     * {@code SO_ERROR} itself to report an error event, the Poll keeps the error from that event
+     * while the stream stays registered: this method, or else the next read or write, reports it.
      */
     public final IOException takeError() throws IOException {
         int errno = SocketCalls.takeErrno(io);

@@ -96,7 +96,10 @@ final class SocketCalls {
         } finally {
             io.end();
         }
-        return Check.check("getsockopt(SO_ERROR)", r);
+        Check.check("getsockopt(SO_ERROR)", r);
+        // libkqueue may have read (and so cleared) SO_ERROR to build the event: the Poll kept it.
+        int reported = io.takeReportedError();
+        return r != 0 ? r : reported;
     }
 
     /**

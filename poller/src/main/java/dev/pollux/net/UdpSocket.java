@@ -382,8 +382,9 @@ public final class UdpSocket extends NetSource implements ByteChannel {
      * Reads and clears the socket's pending error ({@code SO_ERROR}): {@code null} when there is
      * none; otherwise the exception (not thrown), such as a
      * {@link java.net.PortUnreachableException} for a datagram the peer's host refused. On the
-     * kqueue backend over libkqueue, an error that a poll reported as an event (with
-     * {@link dev.pollux.Event#isError()}) was read, and so cleared, by libkqueue already.
+     * kqueue backend over libkqueue, which reads (and so clears) {@code SO_ERROR} itself to
+     * report an error event, the Poll keeps the error from that event while the socket stays
+     * registered.
      */
     public IOException takeError() throws IOException {
         return SocketCalls.takeError(io, "getsockopt(SO_ERROR)");

@@ -323,9 +323,9 @@ public final class UnixDatagram extends NetSource implements ByteChannel {
      * Reads and clears the socket's pending error ({@code SO_ERROR}): {@code null} when there is
      * none, otherwise the exception (not thrown), named under {@code getsockopt(SO_ERROR)}, the
      * call that reported it: for example ECONNRESET on an end whose connected peer disconnected
-     * or connected elsewhere. On the kqueue backend over libkqueue, an error
-     * that a poll reported as an event (with {@link dev.pollux.Event#isError()}) was read, and
-     * so cleared, by libkqueue already.
+     * or connected elsewhere. On the kqueue backend over libkqueue, which reads (and so clears)
+     * {@code SO_ERROR} itself to report an error event, the Poll keeps the error from that event
+     * while the socket stays registered.
      */
     public IOException takeError() throws IOException {
         return SocketCalls.takeError(io, "getsockopt(SO_ERROR)");

@@ -276,7 +276,8 @@ public final class AsyncStream<C extends Channel & Source> implements AutoClosea
             try {
                 error = s.channel.takeError();
                 if (error == null && s.io.has(ScheduledIo.ERROR | ScheduledIo.WRITE_CLOSED)) {
-                    // libkqueue reads SO_ERROR itself for the event; the peer address tells the truth.
+                    // An error event with no error left to take (the kqueue selector keeps what
+                    // libkqueue reads out of SO_ERROR, so none is known): ask the peer address.
                     s.channel.peerAddress();
                 }
             } catch (NotYetConnectedException e) {

@@ -119,14 +119,6 @@ final class NetSupport {
     static final boolean ON_KQUEUE = dev.pollux.KqueueSupport.onKqueue();
 
     /**
-     * Whether it runs on libkqueue, which on an EPOLLERR reads (and so clears) the socket's
-     * SO_ERROR itself to put it in the event's fflags: the event shows the error, but
-     * takeError() and the next read or write no longer see it.
-     */
-    static final boolean ON_LIBKQUEUE = dev.pollux.KqueueSupport.onKqueue()
-            && dev.pollux.ffi.kqueue.KqueuePlatform.current() == dev.pollux.ffi.kqueue.KqueuePlatform.LIBKQUEUE;
-
-    /**
      * The events that show a source's read and write sides both closed: one event with both
      * flags on epoll; on kqueue, which reports per filter, read-closed on the READ filter's event
      * and write-closed on the WRITE filter's (two events with the same token, as in mio).

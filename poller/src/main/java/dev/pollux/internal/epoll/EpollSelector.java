@@ -6,29 +6,69 @@ import dev.pollux.Trigger;
 import dev.pollux.ffi.epoll.Epoll;
 import dev.pollux.ffi.epoll.Errno;
 import dev.pollux.ffi.epoll.EventFd;
+import dev.pollux.ffi.epoll.Fd;
 import dev.pollux.internal.Check;
 import dev.pollux.internal.EventFormat;
 import dev.pollux.internal.Os;
 import dev.pollux.internal.Selector;
 import dev.pollux.internal.SelectorWaker;
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * The Linux backend: one epoll instance. Interests map as in mio: READABLE is
  * {@code EPOLLIN | EPOLLRDHUP}, WRITABLE {@code EPOLLOUT}, PRIORITY {@code EPOLLPRI};
  * {@link Trigger#EDGE} adds {@code EPOLLET}, {@link Trigger#ONESHOT} {@code EPOLLONESHOT}.
+ *
+ * <p>Each instance also owns an eventfd, registered level-triggered from the start, that only
+ * {@link #implInterrupt()} (a close from another thread) ever signals; see there.
  */
 public final class EpollSelector extends Selector {
-    private final int epfd;
+    /**
+     * The interrupt eventfd's epoll data. Any value would do: epoll data are the users' tokens,
+     * so no value could be told apart from theirs, and none needs to be, because the select that
+     * receives this event throws ClosedSelectorException and returns none of its events.
+     */
+    private static final long INTERRUPT_TOKEN = 0;
 
-    private EpollSelector(int epfd) {
+    private final int epfd;
+    private final int interruptFd;
+    /** The 8-byte counter increment {@link #implInterrupt} writes, prepared at open. */
+    private final MemorySegment one;
+
+    private EpollSelector(int epfd, int interruptFd) {
         this.epfd = epfd;
+        this.interruptFd = interruptFd;
+        this.one = Arena.ofAuto().allocate(ValueLayout.JAVA_LONG);
+        one.set(ValueLayout.JAVA_LONG, 0, 1L);
     }
 
-    /** Opens a new epoll instance (close-on-exec). */
+    /**
+     * Opens a new epoll instance (close-on-exec) and its interrupt eventfd.
+     *
+     * <p>One more descriptor per Poll, as the JDK's {@code EPollSelectorImpl} has: a close under a
+     * blocked poll needs a wake that always exists (the user may have made no {@code Waker}, and
+     * borrowing theirs would report their token) and that cannot fail when it is needed (creating
+     * an eventfd inside {@code close()} could meet EMFILE, leaving a thread blocked for ever).
+     */
     public static EpollSelector open() throws IOException {
-        return new EpollSelector(Check.check("epoll_create1", Epoll.create(Epoll.CLOEXEC)));
+        int epfd = Check.check("epoll_create1", Epoll.create(Epoll.CLOEXEC));
+        int efd = EventFd.create(0, EventFd.CLOEXEC | EventFd.NONBLOCK);
+        if (efd < 0) {
+            Os.current().close(epfd);
+            Check.check("eventfd", efd);
+        }
+        // Level-triggered and never read: once signalled, every epoll_wait returns at once, so a
+        // select that had not yet reached epoll_wait when the close came does not block either.
+        int r = Epoll.ctl(epfd, Epoll.CTL_ADD, efd, Epoll.EPOLLIN, INTERRUPT_TOKEN);
+        if (r < 0) {
+            Os.current().close(efd);
+            Os.current().close(epfd);
+            Check.check("epoll_ctl", r);
+        }
+        return new EpollSelector(epfd, efd);
     }
 
     @Override
@@ -87,8 +127,15 @@ public final class EpollSelector extends Selector {
     }
 
     @Override
+    protected void implInterrupt() throws IOException {
+        Check.check("write", Fd.write(interruptFd, one, Long.BYTES));
+    }
+
+    @Override
     protected void implClose() throws IOException {
-        Check.check("close", Os.current().close(epfd));
+        int r = Os.current().close(epfd);
+        Check.check("close", Os.current().close(interruptFd));
+        Check.check("close", r);
     }
 
     static int events(Interest interest, Trigger trigger) {

@@ -18,6 +18,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.ClosedSelectorException;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -30,16 +31,27 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>On libkqueue before 2.4, whose receipts carry no errors, changes are applied one per call
  * instead (detected when the selector opens).
  *
- * <p>libkqueue (kqueue on Linux) has two limitations that show through. An error on a socket
- * it reads with {@code getsockopt(SO_ERROR)} to put the errno in the event, which clears it:
- * the event shows the error, but {@code takeError()} and the next read or write no longer
- * see it. And for a descriptor with both filters one epoll event becomes two kevents; once the
- * event list is full, libkqueue (2.7 included) drops the rest of what {@code epoll_wait}
- * returned, so edge-triggered readiness can be lost when many such descriptors are ready at
- * once (a descriptor with one filter gives at most one kevent and is not affected). Filters are
- * added WRITE before READ: libkqueue keeps only the in/out bits of the first filter's epoll
- * events when it adds the second, and READ first would lose the EPOLLRDHUP that gives
- * read-closed.
+ * <p>Events are waited for in batches of up to {@value #BATCH}, into a list the selector owns;
+ * a poll hands out at most its caller's capacity and the next poll gets the rest without a
+ * system call (native kqueue behaves the same: the code path is one). Why: libkqueue (kqueue on
+ * Linux, 2.4 to 2.7 at least) calls {@code epoll_wait} for as many events as the caller's list
+ * holds, and a descriptor with both filters turns one epoll event into two kevents; in
+ * {@code linux_kevent_copyout}, once the list is full ("no more available kevent slots") the
+ * rest of what {@code epoll_wait} returned is thrown away, and being edge-triggered those
+ * descriptors are not reported again. With a small {@code Events} that lost readiness for good;
+ * now libkqueue is always asked for {@value #BATCH} events. Because libkqueue also caps any list
+ * at {@value #BATCH} ({@code MAX_KEVENT}) for both the {@code epoll_wait} and the copy-out, no
+ * list size can rule the drop out: it still happens when more than {@value #BATCH} filters are
+ * ready in one call (over {@value #BATCH}/2 descriptors ready both ways at once). Events kept
+ * for a later poll are dropped if their descriptor's registration changed in between
+ * ({@link RegistrationEpochs}), so a deregister still ends its events.
+ *
+ * <p>Errors: kqueue puts a socket's error in the event (EV_EOF, errno in fflags); libkqueue gets
+ * it with {@code getsockopt(SO_ERROR)}, which clears it from the socket. The selector keeps the
+ * errno from the event ({@link #takeReportedError}) so that {@code takeError()} and the next
+ * read or write still report it. Filters are added WRITE before READ: libkqueue keeps only the
+ * in/out bits of the first filter's epoll events when it adds the second, and READ first would
+ * lose the EPOLLRDHUP that gives read-closed.
  *
  * <p>Registration semantics are kqueue's, which raw {@code SourceFd} users see: adding a filter
  * that exists updates it (no EEXIST); reregistering deletes the filters the new interest drops;
@@ -48,6 +60,20 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class KqueueSelector extends Selector {
     /** Changes per registration call: delete and add, for the READ and the WRITE filter. */
     private static final int MAX_CHANGES = 4;
+    /**
+     * The ident of the EVFILT_USER event {@link #implInterrupt} triggers; wakers count from 1.
+     * Added when the queue opens rather than borrowed from a user's waker (there may be none, and
+     * it would report their token) or added at close (where failing, say ENOMEM, would leave a
+     * thread blocked). On a kernel kqueue it costs no descriptor; libkqueue backs it with an
+     * eventfd, one more per Poll, as epoll's interrupt eventfd.
+     */
+    private static final long INTERRUPT_IDENT = 0;
+    /**
+     * Events one wait call asks for: libkqueue's MAX_KEVENT, the most it returns from one call
+     * (it caps larger lists there). See the class comment for why this is not the caller's
+     * capacity.
+     */
+    private static final int BATCH = 512;
 
     private final Kqueue kqueue;
     private final KeventLayout layout;
@@ -60,6 +86,22 @@ public final class KqueueSelector extends Selector {
     /** Set when {@link #implClose} starts: from then on {@link #kq} must not be used. */
     private volatile boolean queueClosed;
     private final ThreadLocal<MemorySegment> changes;
+    /** The one change {@link #implInterrupt} makes, prepared here: the closing thread is any thread. */
+    private final MemorySegment interrupt;
+    /** What the last wait call returned; only the polling thread touches it and the indexes below. */
+    private final MemorySegment batch;
+    /** The events of {@link #batch} not handed out yet: {@code [batchNext, batchEnd)}. */
+    private int batchNext;
+    private int batchEnd;
+    /** {@link #epochs}' clock just before the wait call that filled {@link #batch}. */
+    private long batchEpoch;
+    private final RegistrationEpochs epochs = new RegistrationEpochs();
+    /**
+     * Errors that events carried (EV_EOF with an errno in fflags), by descriptor, until
+     * {@link #takeReportedError} takes them or the registration ends. Touched only when an event
+     * carries one, so the normal path neither allocates nor looks here.
+     */
+    private final ConcurrentHashMap<Integer, Integer> reportedErrors = new ConcurrentHashMap<>();
 
     private KqueueSelector(Kqueue kqueue, int kq, boolean receiptsWork) {
         this.kqueue = kqueue;
@@ -69,6 +111,8 @@ public final class KqueueSelector extends Selector {
         this.format = new KqueueEventFormat(layout, c);
         this.kq = kq;
         this.changes = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(MAX_CHANGES * layout.size(), layout.alignment()));
+        this.interrupt = Arena.ofAuto().allocate(layout.size(), layout.alignment());
+        this.batch = Arena.ofAuto().allocate(BATCH * layout.size(), layout.alignment());
     }
 
     /**
@@ -85,7 +129,18 @@ public final class KqueueSelector extends Selector {
             os.close(kq);
             Check.check("fcntl", r);
         }
-        return new KqueueSelector(loaded.kqueue, kq, loaded.receiptsWork);
+        KqueueSelector selector = new KqueueSelector(loaded.kqueue, kq, loaded.receiptsWork);
+        KeventLayout layout = selector.layout;
+        KqueueConstants c = selector.c;
+        layout.set(selector.interrupt, 0, INTERRUPT_IDENT, c.evfiltUser(), (short) (c.evAdd() | c.evClear()), 0, 0, 0);
+        r = loaded.kqueue.change(kq, selector.interrupt, 1);
+        if (r < 0) {
+            os.close(kq);
+            Check.check("kevent", r);
+        }
+        // From now on the segment holds the trigger, so that the interrupt only makes one call.
+        layout.set(selector.interrupt, 0, INTERRUPT_IDENT, c.evfiltUser(), (short) 0, c.noteTrigger(), 0, 0);
+        return selector;
     }
 
     /**
@@ -126,13 +181,89 @@ public final class KqueueSelector extends Selector {
         return format;
     }
 
+    /**
+     * Hands out what is left of the last wait call's events without a system call, or waits for
+     * new ones: into the selector's own list of {@link #BATCH} events, never into the caller's
+     * (see the class comment), then copies up to {@code capacity} of them into {@code buffer}.
+     */
     @Override
     protected int implSelect(MemorySegment buffer, int capacity, long timeoutNanos) throws IOException {
-        int n = kqueue.await(kq, buffer, capacity, timeoutNanos);
-        if (n == -Os.current().eintr()) {
+        boolean surplus = batchNext < batchEnd;
+        if (!surplus) {
+            long epoch = epochs.now();
+            int n = kqueue.await(kq, batch, BATCH, timeoutNanos);
+            if (n == -Os.current().eintr()) {
+                return 0;
+            }
+            batchEnd = Check.check("kevent", n);
+            batchNext = 0;
+            batchEpoch = epoch;
+        }
+        return handOut(buffer, capacity, surplus);
+    }
+
+    /**
+     * Copies events from {@link #batch} to {@code buffer}, leaving out the interrupt's and, for
+     * events kept from an earlier poll, those whose descriptor's registration changed since they
+     * were collected (a deregister that returned before this poll began must not be followed by
+     * an event for its token). May return 0 when everything left was dropped: a spurious early
+     * return, as a signal gives.
+     */
+    private int handOut(MemorySegment buffer, int capacity, boolean surplus) {
+        long size = layout.size();
+        int out = 0;
+        while (out < capacity && batchNext < batchEnd) {
+            int i = batchNext++;
+            short filter = layout.filter(batch, i);
+            if (filter == c.evfiltUser()) {
+                if (layout.ident(batch, i) == INTERRUPT_IDENT) {
+                    continue; // only a close sends it, and that poll throws ClosedSelectorException
+                }
+            } else {
+                int fd = (int) layout.ident(batch, i);
+                if (surplus && epochs.changedSince(fd, batchEpoch)) {
+                    continue;
+                }
+                int errno = layout.fflags(batch, i);
+                if (errno != 0 && (filter == c.evfiltRead() || filter == c.evfiltWrite())) {
+                    keepError(fd, errno);
+                }
+            }
+            MemorySegment.copy(batch, i * size, buffer, out * size, size);
+            out++;
+        }
+        return out;
+    }
+
+    /**
+     * Keeps the error an event carries for {@link #takeReportedError}. kqueue puts a socket's
+     * pending error in the event's fflags with EV_EOF; libkqueue gets it with
+     * {@code getsockopt(SO_ERROR)}, which clears it from the socket, so without this a refused
+     * connect would show as an error event while {@code takeError()} found nothing. libkqueue
+     * before 2.5 sets fflags without EV_EOF (see {@link KqueueEventFormat}); that is an errno too.
+     */
+    private void keepError(int fd, int errno) {
+        reportedErrors.put(fd, errno);
+    }
+
+    @Override
+    public int takeReportedError(int fd) {
+        if (reportedErrors.isEmpty()) {
             return 0;
         }
-        return Check.check("kevent", n);
+        Integer errno = reportedErrors.remove(fd);
+        return errno == null ? 0 : errno;
+    }
+
+    /**
+     * After a change of {@code fd}'s filters, {@code applied} or failed part way: earlier events
+     * and, when the registration {@code ended} (or began anew), errors no longer stand.
+     */
+    private void registrationChanged(int fd, boolean applied, boolean ended) {
+        epochs.changed(fd, applied);
+        if (ended && !reportedErrors.isEmpty()) {
+            reportedErrors.remove(fd);
+        }
     }
 
     @Override
@@ -150,7 +281,13 @@ public final class KqueueSelector extends Selector {
         if (interest.isReadable()) {
             layout.set(list, n++, fd, c.evfiltRead(), flags, 0, 0, token);
         }
-        apply(list, n, false);
+        boolean applied = false;
+        try {
+            apply(list, n, false);
+            applied = true;
+        } finally {
+            registrationChanged(fd, applied, true); // a new registration: what an older one left goes
+        }
     }
 
     /**
@@ -172,7 +309,13 @@ public final class KqueueSelector extends Selector {
         if (interest.isReadable()) {
             layout.set(list, n++, fd, c.evfiltRead(), add, 0, 0, token);
         }
-        if (apply(list, n, true) == 2) {
+        int missing = -1;
+        try {
+            missing = apply(list, n, true);
+        } finally {
+            registrationChanged(fd, missing == 0 || missing == 1, false); // added again: they report afresh
+        }
+        if (missing == 2) {
             // Neither filter existed: reregistering what is not registered (ENOENT, as on epoll).
             deleteQuietly(list, n);
             throw Check.error("kevent", Os.current().enoent());
@@ -196,7 +339,12 @@ public final class KqueueSelector extends Selector {
         MemorySegment list = changes.get();
         layout.set(list, 0, fd, c.evfiltRead(), c.evDelete(), 0, 0, 0);
         layout.set(list, 1, fd, c.evfiltWrite(), c.evDelete(), 0, 0, 0);
-        int missing = apply(list, 2, true);
+        int missing = -1;
+        try {
+            missing = apply(list, 2, true);
+        } finally {
+            registrationChanged(fd, missing == 0 || missing == 1, true); // 2: nothing was registered
+        }
         if (missing == 2) {
             // Neither filter existed: the descriptor was not registered (epoll says ENOENT too).
             throw Check.error("kevent", Os.current().enoent());
@@ -289,8 +437,20 @@ public final class KqueueSelector extends Selector {
         return new UserEventWaker(ident, token);
     }
 
+    /**
+     * Triggers the interrupt event. Once triggered it stays pending until a kevent call reports
+     * it, so a select that has not yet reached {@code kevent} returns at once too.
+     */
+    @Override
+    protected void implInterrupt() throws IOException {
+        Check.check("kevent", kqueue.change(kq, interrupt, 1));
+    }
+
     @Override
     protected void implClose() throws IOException {
+        // Deleted first for libkqueue's sake, as the wakers are (see UserEventWaker.close).
+        layout.set(interrupt, 0, INTERRUPT_IDENT, c.evfiltUser(), c.evDelete(), 0, 0, 0);
+        kqueue.change(kq, interrupt, 1);
         queueClosed = true;
         Check.check("close", Os.current().close(kq));
     }
