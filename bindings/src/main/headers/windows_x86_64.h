@@ -11,6 +11,17 @@
 #define POLLUX_WINDOWS_X86_64_H
 
 #define WIN32_LEAN_AND_MEAN
+/*
+ * mingw-w64 writes every Windows `long` (ULONG, DWORD, LONG, NTSTATUS, u_long...) as __LONG32,
+ * defined as `long` for Windows targets. Both are 32 bits there, so making it `int` changes no
+ * size, alignment or calling convention (layout.c checks this under wine), but it makes jextract
+ * emit C_INT instead of C_LONG: jextract sizes C_LONG from the machine it runs on (64 bits on
+ * Linux), which would give the generated structs 8-byte ULONGs here and make the classes fail to
+ * load on Windows (its `long` layout is not an OfLong).
+ */
+#include <_mingw.h>
+#undef __LONG32
+#define __LONG32 int
 /* ntstatus.h defines every STATUS_* code; winnt.h defines a few of them again unless told not to. */
 #define WIN32_NO_STATUS
 #include <winsock2.h>
