@@ -2388,6 +2388,15 @@ public class Windows extends Windows$shared {
     public static long ERROR_INVALID_PARAMETER() {
         return ERROR_INVALID_PARAMETER;
     }
+    private static final long ERROR_ALREADY_EXISTS = 183L;
+    /**
+     * {@snippet lang=c :
+     * #define ERROR_ALREADY_EXISTS 183
+     * }
+     */
+    public static long ERROR_ALREADY_EXISTS() {
+        return ERROR_ALREADY_EXISTS;
+    }
     private static final long WAIT_TIMEOUT = 258L;
     /**
      * {@snippet lang=c :

@@ -11,6 +11,7 @@ public final class WinError {
     public static final int ERROR_INVALID_HANDLE = 6;
     public static final int ERROR_NOT_ENOUGH_MEMORY = 8;
     public static final int ERROR_INVALID_PARAMETER = 87;
+    public static final int ERROR_ALREADY_EXISTS = 183;
     public static final int WAIT_TIMEOUT = 258;
     public static final int ERROR_ABANDONED_WAIT_0 = 735;
     public static final int ERROR_OPERATION_ABORTED = 995;
@@ -94,6 +95,7 @@ public final class WinError {
             case ERROR_INVALID_HANDLE -> "ERROR_INVALID_HANDLE";
             case ERROR_NOT_ENOUGH_MEMORY -> "ERROR_NOT_ENOUGH_MEMORY";
             case ERROR_INVALID_PARAMETER -> "ERROR_INVALID_PARAMETER";
+            case ERROR_ALREADY_EXISTS -> "ERROR_ALREADY_EXISTS";
             case WAIT_TIMEOUT -> "WAIT_TIMEOUT";
             case ERROR_ABANDONED_WAIT_0 -> "ERROR_ABANDONED_WAIT_0";
             case ERROR_OPERATION_ABORTED -> "ERROR_OPERATION_ABORTED";

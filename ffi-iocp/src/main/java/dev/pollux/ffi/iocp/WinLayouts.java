@@ -127,6 +127,7 @@ public final class WinLayouts {
     public static final long ENTRY_KEY = 0;
     public static final long ENTRY_OVERLAPPED = 8;
     public static final long ENTRY_INTERNAL = 16;
+    public static final long ENTRY_BYTES = 24;
     public static final long POLL_TIMEOUT = 0;
     public static final long POLL_NUMBER_OF_HANDLES = 8;
     public static final long POLL_EXCLUSIVE = 12;

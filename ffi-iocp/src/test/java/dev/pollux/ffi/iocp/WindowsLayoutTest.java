@@ -147,6 +147,7 @@ class WindowsLayoutTest {
         assertEquals(offset(WinLayouts.OVERLAPPED_ENTRY, "lpCompletionKey"), WinLayouts.ENTRY_KEY);
         assertEquals(offset(WinLayouts.OVERLAPPED_ENTRY, "lpOverlapped"), WinLayouts.ENTRY_OVERLAPPED);
         assertEquals(offset(WinLayouts.OVERLAPPED_ENTRY, "Internal"), WinLayouts.ENTRY_INTERNAL);
+        assertEquals(offset(WinLayouts.OVERLAPPED_ENTRY, "dwNumberOfBytesTransferred"), WinLayouts.ENTRY_BYTES);
         assertEquals(offset(WinLayouts.AFD_POLL_INFO, "Timeout"), WinLayouts.POLL_TIMEOUT);
         assertEquals(offset(WinLayouts.AFD_POLL_INFO, "NumberOfHandles"), WinLayouts.POLL_NUMBER_OF_HANDLES);
         assertEquals(offset(WinLayouts.AFD_POLL_INFO, "Exclusive"), WinLayouts.POLL_EXCLUSIVE);
