@@ -11,6 +11,7 @@
 module dev.pollux {
     requires dev.pollux.ffi.epoll;
     requires dev.pollux.ffi.kqueue;
+    requires dev.pollux.ffi.iocp;
     requires jdk.jfr;
 
     exports dev.pollux;

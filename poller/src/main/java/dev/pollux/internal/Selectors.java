@@ -2,6 +2,7 @@ package dev.pollux.internal;
 
 import dev.pollux.Backend;
 import dev.pollux.internal.epoll.EpollSelector;
+import dev.pollux.internal.iocp.IocpSelector;
 import dev.pollux.internal.kqueue.KqueueSelector;
 import java.io.IOException;
 import java.util.Locale;
@@ -20,8 +21,12 @@ public final class Selectors {
                 yield EpollSelector.open();
             }
             case KQUEUE -> KqueueSelector.open();
-            case IOCP -> throw new UnsupportedOperationException(
-                    "the iocp backend is not implemented in this version of Pollux");
+            case IOCP -> {
+                if (!os.toLowerCase(Locale.ROOT).startsWith("windows")) {
+                    throw new UnsupportedOperationException("the iocp backend needs Windows; this is " + os);
+                }
+                yield IocpSelector.open();
+            }
         };
     }
 }
