@@ -9,7 +9,7 @@
 #
 #   scripts/check-windows.sh [--install] [--update]
 #
-# --install installs what is missing (Debian: gcc-mingw-w64-x86-64, mingw-w64-x86-64-dev, wine64;
+# --install installs what is missing (Debian: gcc-mingw-w64-x86-64, mingw-w64-x86-64-dev, wine, wine64;
 # needs root). Exits non-zero if anything differs or fails.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,15 +26,15 @@ cc=x86_64-w64-mingw32-gcc
 if ! command -v "$cc" >/dev/null || ! command -v wine >/dev/null; then
   if $install; then
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc-mingw-w64-x86-64 mingw-w64-x86-64-dev wine64 >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc-mingw-w64-x86-64 mingw-w64-x86-64-dev wine wine64 >/dev/null
   else
-    echo "check-windows: needs $cc and wine (Debian: gcc-mingw-w64-x86-64 mingw-w64-x86-64-dev wine64; or pass --install)" >&2
+    echo "check-windows: needs $cc and wine (Debian: gcc-mingw-w64-x86-64 mingw-w64-x86-64-dev wine wine64; or pass --install)" >&2
     exit 1
   fi
 fi
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'wineserver -k 2>/dev/null; rm -rf "$work"' EXIT
 # A private wine prefix: nothing of the user's is touched, and a first run sets it up (~10 s).
 export WINEPREFIX="$work/wine" WINEDEBUG=-all
 src="$root/ffi-iocp/src/test/c"

@@ -228,6 +228,58 @@ int main(void) {
     step(n == 1 && entries[0].lpCompletionKey == wake_key && entries[0].lpOverlapped == NULL,
          "wake completion: the waker's key, lpOverlapped NULL", n);
 
+    /* 9b. An interest change as the selector makes it: the pending request watches RECEIVE only;
+     * cancel it, take its STATUS_CANCELLED completion, resubmit with RECEIVE and SEND: the
+     * connected socket is writable, so the new request completes with AFD_POLL_SEND. */
+    st = submit(afd, &server_poll, server_base, AFD_POLL_RECEIVE | AFD_POLL_LOCAL_CLOSE);
+    step(st == STATUS_PENDING, "interest change: RECEIVE-only request pending", st);
+    st = NtCancelIoFileEx(afd, &server_poll.iosb, &cancel_iosb);
+    step(st == STATUS_SUCCESS && await_completion(port, &server_poll) && server_poll.iosb.Status == STATUS_CANCELLED,
+         "interest change: cancelled, completion STATUS_CANCELLED", server_poll.iosb.Status);
+    st = submit(afd, &server_poll, server_base, AFD_POLL_RECEIVE | AFD_POLL_SEND | AFD_POLL_LOCAL_CLOSE);
+    step((st == STATUS_SUCCESS || st == STATUS_PENDING) && await_completion(port, &server_poll)
+                 && (server_poll.info.Handles[0].Events & AFD_POLL_SEND),
+         "interest change: resubmitted request completes with AFD_POLL_SEND", server_poll.info.Handles[0].Events);
+
+    /* 9c. A second helper handle on the same port (the next poll group): its requests complete
+     * through the port like the first one's. */
+    HANDLE afd2 = INVALID_HANDLE_VALUE;
+    st = NtCreateFile(&afd2, SYNCHRONIZE, &attributes, &open_iosb, NULL, 0, FILE_SHARE_READ | FILE_SHARE_WRITE,
+                      FILE_OPEN, 0, NULL, 0);
+    step(st == STATUS_SUCCESS && CreateIoCompletionPort(afd2, port, afd_key, 0) == port
+                 && SetFileCompletionNotificationModes(afd2, FILE_SKIP_SET_EVENT_ON_HANDLE),
+         "a second AFD helper handle on the same port", st);
+    poll_state group2;
+    memset(&group2, 0, sizeof group2);
+    st = submit(afd2, &group2, client_base, AFD_POLL_RECEIVE | AFD_POLL_LOCAL_CLOSE);
+    step(st == STATUS_PENDING, "request through the second handle is pending", st);
+    rc = send(server, "x", 1, 0);
+    step(rc == 1 && await_completion(port, &group2) && (group2.info.Handles[0].Events & AFD_POLL_RECEIVE),
+         "it completes through the shared port", group2.info.Handles[0].Events);
+    while (recv(client, buf, sizeof buf, 0) > 0) {
+    }
+
+    /* 9d. Deregistering then closing: cancel the pending request, close the socket; exactly one
+     * completion (STATUS_CANCELLED) arrives, after which the request's memory is free. */
+    SOCKET spare = nonblocking_socket();
+    struct sockaddr_in spare_addr;
+    memset(&spare_addr, 0, sizeof spare_addr);
+    spare_addr.sin_family = AF_INET;
+    spare_addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(spare, (struct sockaddr *) &spare_addr, sizeof spare_addr);
+    SOCKET spare_base = base_handle(spare);
+    poll_state spare_poll;
+    memset(&spare_poll, 0, sizeof spare_poll);
+    st = submit(afd2, &spare_poll, spare_base, AFD_POLL_RECEIVE | AFD_POLL_LOCAL_CLOSE);
+    step(st == STATUS_PENDING, "deregister: a request on a third (bound, idle) socket is pending", st);
+    st = NtCancelIoFileEx(afd2, &spare_poll.iosb, &cancel_iosb);
+    step(st == STATUS_SUCCESS, "deregister: NtCancelIoFileEx", st);
+    closesocket(spare);
+    step(await_completion(port, &spare_poll) && spare_poll.iosb.Status == STATUS_CANCELLED,
+         "deregister: one completion, STATUS_CANCELLED, after cancel and close", spare_poll.iosb.Status);
+    step(wait_port(port, entries, 8, 100) == 0, "deregister: no second completion", 0);
+    step(CloseHandle(afd2) != 0, "CloseHandle(second AFD helper)", (long long) GetLastError());
+
     /* 10. The peer closes: the server's poll reports DISCONNECT (or ABORT). */
     st = submit(afd, &server_poll, server_base, AFD_POLL_RECEIVE | AFD_POLL_DISCONNECT | AFD_POLL_ABORT | AFD_POLL_LOCAL_CLOSE);
     step(st == STATUS_PENDING, "poll before the peer closes is pending", st);
