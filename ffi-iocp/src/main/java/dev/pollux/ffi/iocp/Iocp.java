@@ -58,12 +58,29 @@ public final class Iocp {
     private static final class Frame {
         final MemorySegment capture;
         final MemorySegment scratch;
+        final MemorySegment removed;
+        final MemorySegment cancelIosb;
 
         Frame(StructLayout captureLayout) {
             Arena arena = Arena.ofAuto();
             capture = arena.allocate(captureLayout);
             scratch = arena.allocate(64, 8);
+            removed = scratch.asSlice(48, 4);
+            cancelIosb = scratch.asSlice(32, 16);
         }
+    }
+
+    /**
+     * {@code d} with the HANDLE parameters at {@code indexes} taken as 64-bit integers: on
+     * Windows x64 a pointer and a 64-bit integer are passed alike, and a {@code long} handle needs
+     * no MemorySegment per call on the hot paths.
+     */
+    private static FunctionDescriptor handlesAsLongs(FunctionDescriptor d, int... indexes) {
+        MemoryLayout[] args = d.argumentLayouts().toArray(MemoryLayout[]::new);
+        for (int i : indexes) {
+            args[i] = JAVA_LONG;
+        }
+        return d.returnLayout().map(r -> FunctionDescriptor.of(r, args)).orElseGet(() -> FunctionDescriptor.ofVoid(args));
     }
 
     private Iocp() {
@@ -76,18 +93,18 @@ public final class Iocp {
         createIoCompletionPort = linker.downcallHandle(Windows.CreateIoCompletionPort$address(),
                 Windows.CreateIoCompletionPort$descriptor(), win32);
         getQueuedCompletionStatusEx = linker.downcallHandle(Windows.GetQueuedCompletionStatusEx$address(),
-                Windows.GetQueuedCompletionStatusEx$descriptor(), win32);
+                handlesAsLongs(Windows.GetQueuedCompletionStatusEx$descriptor(), 0), win32);
         postQueuedCompletionStatus = linker.downcallHandle(Windows.PostQueuedCompletionStatus$address(),
-                Windows.PostQueuedCompletionStatus$descriptor(), win32);
+                handlesAsLongs(Windows.PostQueuedCompletionStatus$descriptor(), 0), win32);
         setFileCompletionNotificationModes = linker.downcallHandle(
                 Windows.SetFileCompletionNotificationModes$address(),
                 Windows.SetFileCompletionNotificationModes$descriptor(), win32);
         closeHandle = linker.downcallHandle(Windows.CloseHandle$address(), Windows.CloseHandle$descriptor(), win32);
         ntCreateFile = linker.downcallHandle(Windows.NtCreateFile$address(), Windows.NtCreateFile$descriptor());
         ntDeviceIoControlFile = linker.downcallHandle(Windows.NtDeviceIoControlFile$address(),
-                Windows.NtDeviceIoControlFile$descriptor());
+                handlesAsLongs(Windows.NtDeviceIoControlFile$descriptor(), 0));
         ntCancelIoFileEx = linker.downcallHandle(Windows.NtCancelIoFileEx$address(),
-                Windows.NtCancelIoFileEx$descriptor());
+                handlesAsLongs(Windows.NtCancelIoFileEx$descriptor(), 0));
         wsaIoctl = linker.downcallHandle(Windows.WSAIoctl$address(), Windows.WSAIoctl$descriptor(), wsa);
         wsaStartup = linker.downcallHandle(Windows.WSAStartup$address(), Windows.WSAStartup$descriptor());
         afdAttributes = afdAttributes(Arena.global());
@@ -226,7 +243,7 @@ public final class Iocp {
     public int afdPoll(long afd, MemorySegment iosb, MemorySegment pollInfo) {
         try {
             int size = (int) WinLayouts.AFD_POLL_INFO.byteSize();
-            return (int) ntDeviceIoControlFile.invokeExact(MemorySegment.ofAddress(afd), MemorySegment.NULL,
+            return (int) ntDeviceIoControlFile.invokeExact(afd, MemorySegment.NULL,
                     MemorySegment.NULL, iosb, iosb, Afd.IOCTL_AFD_POLL, pollInfo, size, pollInfo, size);
         } catch (Throwable t) {
             throw unexpected(t);
@@ -237,7 +254,7 @@ public final class Iocp {
     public int cancel(long afd, MemorySegment iosb) {
         Frame f = frame();
         try {
-            return (int) ntCancelIoFileEx.invokeExact(MemorySegment.ofAddress(afd), iosb, f.scratch.asSlice(32, 16));
+            return (int) ntCancelIoFileEx.invokeExact(afd, iosb, f.cancelIosb);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -251,11 +268,10 @@ public final class Iocp {
      */
     public int getQueuedCompletionStatusEx(long port, MemorySegment entries, int capacity, int millis) {
         Frame f = frame();
-        MemorySegment removed = f.scratch.asSlice(0, 4);
         try {
-            int ok = (int) getQueuedCompletionStatusEx.invokeExact(f.capture, MemorySegment.ofAddress(port), entries,
-                    capacity, removed, millis < 0 ? Afd.INFINITE : millis, 0);
-            return ok != 0 ? removed.get(JAVA_INT, 0) : -lastError(f);
+            int ok = (int) getQueuedCompletionStatusEx.invokeExact(f.capture, port, entries,
+                    capacity, f.removed, millis < 0 ? Afd.INFINITE : millis, 0);
+            return ok != 0 ? f.removed.get(JAVA_INT, 0) : -lastError(f);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -265,8 +281,7 @@ public final class Iocp {
     public int postQueuedCompletionStatus(long port, int bytes, long key) {
         Frame f = frame();
         try {
-            int ok = (int) postQueuedCompletionStatus.invokeExact(f.capture, MemorySegment.ofAddress(port), bytes, key,
-                    MemorySegment.NULL);
+            int ok = (int) postQueuedCompletionStatus.invokeExact(f.capture, port, bytes, key, MemorySegment.NULL);
             return ok != 0 ? 0 : -lastError(f);
         } catch (Throwable t) {
             throw unexpected(t);

@@ -316,7 +316,7 @@ public final class IocpSelector extends Selector {
         // In the map before the call: the completion may be dequeued by the polling thread as
         // soon as the request is in the kernel (it waits for this lock before looking it up).
         inFlight.put(s.key, s);
-        int status = driver.poll(s.afd.handle, s.iosb(), s.info());
+        int status = driver.poll(s.afd.handle, s.iosb, s.info);
         if (status == STATUS_PENDING || status == STATUS_SUCCESS) {
             s.poll = SockState.Poll.PENDING;
             s.pendingEvents = s.userEvents;
@@ -336,7 +336,7 @@ public final class IocpSelector extends Selector {
     private void cancel(SockState s) throws IOException {
         // A request whose status is no longer pending has completed: its completion is queued.
         if (s.slot.get(JAVA_INT, PollSlots.IOSB + WinLayouts.IOSB_STATUS) == STATUS_PENDING) {
-            int status = driver.cancel(s.afd.handle, s.iosb());
+            int status = driver.cancel(s.afd.handle, s.iosb);
             if (status != STATUS_SUCCESS && status != STATUS_NOT_FOUND) {
                 throw new OsException("NtCancelIoFileEx", status, NtStatus.name(status));
             }

@@ -25,6 +25,9 @@ final class SockState {
     final MemorySegment slot;
     /** The slot's address: the lpOverlapped of this socket's completions. */
     final long key;
+    /** The slot's IO_STATUS_BLOCK and AFD_POLL_INFO, sliced once: submitting allocates nothing. */
+    final MemorySegment iosb;
+    final MemorySegment info;
 
     long token;
     Interest interest;
@@ -43,14 +46,8 @@ final class SockState {
         this.afd = afd;
         this.slot = slot;
         this.key = slot.address();
-    }
-
-    MemorySegment iosb() {
-        return slot.asSlice(PollSlots.IOSB, 16);
-    }
-
-    MemorySegment info() {
-        return slot.asSlice(PollSlots.INFO, 32);
+        this.iosb = slot.asSlice(PollSlots.IOSB, 16);
+        this.info = slot.asSlice(PollSlots.INFO, 32);
     }
 
     @Override
