@@ -161,6 +161,9 @@ final class OsHolder {
         if (os.startsWith("Mac OS X") || os.startsWith("FreeBSD")) {
             return new dev.pollux.internal.bsd.BsdOs(dev.pollux.ffi.kqueue.PosixPlatform.current());
         }
+        if (os.startsWith("Windows")) {
+            return new dev.pollux.internal.windows.WindowsOs();
+        }
         throw new UnsupportedOperationException("Pollux has no system-call layer for " + os + " yet");
     }
 }
