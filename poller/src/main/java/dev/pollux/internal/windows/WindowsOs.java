@@ -1,6 +1,7 @@
 package dev.pollux.internal.windows;
 
 import dev.pollux.ffi.iocp.WinError;
+import dev.pollux.ffi.iocp.WinLayouts;
 import dev.pollux.ffi.iocp.Winsock;
 import dev.pollux.ffi.iocp.WinsockCalls;
 import dev.pollux.internal.Os;
@@ -192,6 +193,19 @@ public final class WindowsOs implements Os {
     @Override
     public int connect(int fd, MemorySegment address, int length) {
         return calls().connect(fd, address, length);
+    }
+
+    /**
+     * Dissolves a datagram socket's association, as Winsock documents it: {@code connect} to the
+     * unspecified address (INADDR_ANY or in6addr_any, port 0) of the socket's family. Written
+     * for the {@code Os.disconnect} method of the error-mapping branch (no {@code @Override}
+     * until both meet); 0 or {@code -WSAGetLastError()}.
+     */
+    public int disconnect(int fd, int family, MemorySegment scratch) {
+        long size = family == Winsock.AF_INET6 ? WinLayouts.SOCKADDR_IN6.byteSize() : WinLayouts.SOCKADDR_IN.byteSize();
+        scratch.asSlice(0, size).fill((byte) 0);
+        scratch.set(ValueLayout.JAVA_SHORT, 0, (short) family);
+        return calls().connect(fd, scratch, (int) size);
     }
 
     @Override
