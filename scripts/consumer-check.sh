@@ -40,7 +40,7 @@ mvn=$(ls -d "${MAVEN_USER_HOME:-$HOME/.m2}"/wrapper/dists/apache-maven-"$version
 export MAVEN_OPTS="${MAVEN_OPTS:-} $(cat .mvn/jvm.config)"
 
 # The exact flags the README gives (checked below to be there, word for word).
-flag_mp=--enable-native-access=dev.pollux.bindings,dev.pollux.ffi.epoll,dev.pollux.ffi.kqueue
+flag_mp=--enable-native-access=dev.pollux.bindings,dev.pollux.ffi.epoll,dev.pollux.ffi.kqueue,dev.pollux.ffi.iocp
 flag_cp=--enable-native-access=ALL-UNNAMED
 
 # The fenced block that follows the README line `<!-- consumer-check: NAME ... -->`.

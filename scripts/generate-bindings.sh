@@ -5,6 +5,11 @@
 #
 # The kqueue target is generated on Linux from libkqueue's <sys/event.h> as Debian's libkqueue-dev
 # installs it (scripts/install-libkqueue.sh), so it comes out the same on every such machine.
+# The windows_x86_64 target is generated on Linux from the mingw-w64 headers (Debian's
+# mingw-w64-x86-64-dev) with a Windows clang target. jextract declares C_LONG in the header class
+# from the canonical layout of the machine it runs on, as an OfLong, which would not load on
+# Windows (where `long` is 32 bits); the header keeps `long` out of every generated struct and
+# function, and this script then rewrites that one declaration to Windows's 32-bit `long`.
 # A target may have bindings/src/main/jextract/<target>.clang-flags: extra clang options (one per
 # line, e.g. a cross --target), handed to jextract as its compile_flags.txt.
 # Needs an installed jextract (on PATH, or $JEXTRACT pointing at its launcher). Generated code is
@@ -23,7 +28,7 @@ fi
 targets=("$@")
 if [[ ${#targets[@]} -eq 0 ]]; then
   case "$(uname -s)" in
-    Linux) targets=(linux linux_aarch64 kqueue) ;;
+    Linux) targets=(linux linux_aarch64 kqueue windows_x86_64) ;;
     *) echo "generate-bindings: name the targets to generate on $(uname -s)" >&2; exit 1 ;;
   esac
 fi
@@ -41,6 +46,10 @@ for target in "${targets[@]}"; do
     echo "generate-bindings: kqueue needs libkqueue's headers in /usr/include/kqueue: run scripts/install-libkqueue.sh" >&2
     exit 1
   fi
+  if [[ "$target" == windows_x86_64 && ! -f /usr/share/mingw-w64/include/winsock2.h ]]; then
+    echo "generate-bindings: windows_x86_64 needs the mingw-w64 headers: apt-get install mingw-w64-x86-64-dev" >&2
+    exit 1
+  fi
 
   # Only this package's own files: another target may generate into a subpackage.
   mkdir -p "$pkgdir" && find "$pkgdir" -maxdepth 1 -type f -delete
@@ -52,6 +61,17 @@ for target in "${targets[@]}"; do
   [[ -f "$flags" ]] && cp "$flags" "$work/compile_flags.txt"
   (cd "$work" && "$jextract" --output "$out" "@$args" "$target.h")
   rm -rf "$work"
+
+  if [[ "$target" == windows_x86_64 ]]; then
+    shared="$pkgdir/$(awk '$1 == "--header-class-name" { print $2 }' "$args")\$shared.java"
+    if grep -l 'C_LONG\b' "$pkgdir"/*.java | grep -vqF "$shared"; then
+      echo "generate-bindings: windows_x86_64: a generated struct or function uses C_LONG (a Windows long):" >&2
+      grep -n 'C_LONG\b' "$pkgdir"/*.java | grep -vF "$shared" >&2
+      exit 1
+    fi
+    sed -i 's|public static final ValueLayout.OfLong C_LONG = (ValueLayout.OfLong) Linker.nativeLinker().canonicalLayouts().get("long");|public static final ValueLayout.OfInt C_LONG = ValueLayout.JAVA_INT; // Windows: 32 bits (rewritten by generate-bindings.sh)|' "$shared"
+    grep -q 'C_LONG = ValueLayout.JAVA_INT' "$shared" || { echo "generate-bindings: could not rewrite C_LONG in $shared" >&2; exit 1; }
+  fi
 
   {
     echo "# Written by scripts/generate-bindings.sh; describes how the sources in this package were made."
@@ -67,6 +87,9 @@ for target in "${targets[@]}"; do
     if [[ "$target" == kqueue ]]; then
       echo "libkqueue-headers=$(dpkg-query -W -f='${Package} ${Version}' libkqueue-dev 2>/dev/null || echo unknown)"
       echo "glibc-headers=$(dpkg-query -W -f='${Version}' libc6-dev 2>/dev/null || echo unknown)"
+    fi
+    if [[ "$target" == windows_x86_64 ]]; then
+      echo "mingw-w64-headers=$(dpkg-query -W -f='${Package} ${Version}' mingw-w64-x86-64-dev 2>/dev/null || echo unknown)"
     fi
     if [[ "$target" == linux ]]; then
       echo "glibc-headers=$(dpkg-query -W -f='${Version}' libc6-dev 2>/dev/null || echo unknown)"

@@ -12,7 +12,7 @@ public enum Backend {
     EPOLL,
     /** BSD and macOS kqueue (on Linux through libkqueue). Not implemented yet. */
     KQUEUE,
-    /** Windows I/O completion ports with AFD polling. Not implemented yet. */
+    /** Windows I/O completion ports with AFD polling (not yet run on Windows; refused elsewhere). */
     IOCP;
 
     /** The system property that overrides the backend {@link Poll#open()} uses. */

@@ -24,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class NativeAccess {
     /** The modules that make restricted calls, in the order the flag lists them. */
     public static final List<String> MODULES =
-            List.of("dev.pollux.bindings", "dev.pollux.ffi.epoll", "dev.pollux.ffi.kqueue");
+            List.of("dev.pollux.bindings", "dev.pollux.ffi.epoll", "dev.pollux.ffi.kqueue", "dev.pollux.ffi.iocp");
 
     private static final String BINDINGS = "dev.pollux.bindings";
 

@@ -171,6 +171,10 @@ final class OsHolder {
             NativeAccess.check(dev.pollux.ffi.kqueue.PosixPlatform.class);
             return new dev.pollux.internal.bsd.BsdOs(dev.pollux.ffi.kqueue.PosixPlatform.current());
         }
+        if (os.startsWith("Windows")) {
+            NativeAccess.check(dev.pollux.ffi.iocp.Iocp.class);
+            return new dev.pollux.internal.windows.WindowsOs();
+        }
         throw new UnsupportedOperationException("Pollux has no system-call layer for " + os + " yet");
     }
 }

@@ -2,6 +2,7 @@ package dev.pollux.internal;
 
 import dev.pollux.Backend;
 import dev.pollux.internal.epoll.EpollSelector;
+import dev.pollux.internal.iocp.IocpSelector;
 import dev.pollux.internal.kqueue.KqueueSelector;
 import java.io.IOException;
 import java.util.Locale;
@@ -24,8 +25,13 @@ public final class Selectors {
                 NativeAccess.check(dev.pollux.ffi.kqueue.Kqueue.class);
                 yield KqueueSelector.open();
             }
-            case IOCP -> throw new UnsupportedOperationException(
-                    "the iocp backend is not implemented in this version of Pollux");
+            case IOCP -> {
+                if (!os.toLowerCase(Locale.ROOT).startsWith("windows")) {
+                    throw new UnsupportedOperationException("the iocp backend needs Windows; this is " + os);
+                }
+                NativeAccess.check(dev.pollux.ffi.iocp.Iocp.class);
+                yield IocpSelector.open();
+            }
         };
     }
 }

@@ -25,7 +25,7 @@ class NativeAccessTest {
         String message = NativeAccess.message(List.of(Epoll.class.getModule()));
         assertTrue(message.contains("modules dev.pollux.ffi.epoll:"), message);
         assertTrue(message.contains(
-                "--enable-native-access=dev.pollux.bindings,dev.pollux.ffi.epoll,dev.pollux.ffi.kqueue (Pollux on the module path)"),
+                "--enable-native-access=dev.pollux.bindings,dev.pollux.ffi.epoll,dev.pollux.ffi.kqueue,dev.pollux.ffi.iocp (Pollux on the module path)"),
                 message);
         assertTrue(message.contains("Enable-Native-Access: ALL-UNNAMED"), message);
     }
