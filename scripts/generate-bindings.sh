@@ -23,7 +23,7 @@ fi
 targets=("$@")
 if [[ ${#targets[@]} -eq 0 ]]; then
   case "$(uname -s)" in
-    Linux) targets=(linux linux_aarch64 kqueue) ;;
+    Linux) targets=(linux linux_aarch64 kqueue io_uring) ;;
     *) echo "generate-bindings: name the targets to generate on $(uname -s)" >&2; exit 1 ;;
   esac
 fi
@@ -68,7 +68,7 @@ for target in "${targets[@]}"; do
       echo "libkqueue-headers=$(dpkg-query -W -f='${Package} ${Version}' libkqueue-dev 2>/dev/null || echo unknown)"
       echo "glibc-headers=$(dpkg-query -W -f='${Version}' libc6-dev 2>/dev/null || echo unknown)"
     fi
-    if [[ "$target" == linux ]]; then
+    if [[ "$target" == linux || "$target" == io_uring ]]; then
       echo "glibc-headers=$(dpkg-query -W -f='${Version}' libc6-dev 2>/dev/null || echo unknown)"
       echo "kernel-headers=$(dpkg-query -W -f='${Version}' linux-libc-dev 2>/dev/null || echo unknown)"
     fi
