@@ -3,6 +3,7 @@ package dev.pollux.internal;
 import dev.pollux.Backend;
 import dev.pollux.internal.epoll.EpollSelector;
 import dev.pollux.internal.kqueue.KqueueSelector;
+import dev.pollux.internal.uring.IoUringSelector;
 import java.io.IOException;
 import java.util.Locale;
 
@@ -20,6 +21,7 @@ public final class Selectors {
                 yield EpollSelector.open();
             }
             case KQUEUE -> KqueueSelector.open();
+            case IO_URING -> IoUringSelector.open();
             case IOCP -> throw new UnsupportedOperationException(
                     "the iocp backend is not implemented in this version of Pollux");
         };
