@@ -147,7 +147,7 @@ public final class IoUringSelector extends Selector {
     }
 
     /** Why io_uring_setup (or mapping its rings) failed, in words a user can act on. */
-    private static UnsupportedOperationException unavailable(String call, int errno) {
+    static UnsupportedOperationException unavailable(String call, int errno) {
         String why;
         if (errno == Errno.ENOSYS) {
             why = "this kernel has no io_uring (built without CONFIG_IO_URING, or a seccomp filter answers ENOSYS)";
@@ -231,6 +231,16 @@ public final class IoUringSelector extends Selector {
     /** Whether registrations use multishot poll (false: one-shot polls re-armed by this side). */
     public boolean multishot() {
         return multishot;
+    }
+
+    /** SQEs written and not yet handed to the kernel (changes waiting for the next poll). */
+    int unsubmitted() {
+        lock.lock();
+        try {
+            return ring.sqPending();
+        } finally {
+            lock.unlock();
+        }
     }
 
     // ---- select ----------------------------------------------------------------------------
