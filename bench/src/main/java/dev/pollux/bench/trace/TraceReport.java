@@ -23,8 +23,8 @@ import java.util.regex.Pattern;
  *
  * <p>The hot threads and the measured window come from {@link Markers} when the trace has them
  * (ping-pong, wake); an echo server's trace has none (strace attached for the measured run only),
- * and its hot threads are those that called {@code epoll_wait} at least once per hundred
- * operations.
+ * and its hot threads are those that called {@code epoll_wait} (or, on the io_uring backend,
+ * {@code io_uring_enter}) at least once per hundred operations.
  *
  * <p>{@code TraceReport WORKLOAD OPS name=FILE...}; the first name is Pollux's.
  */
@@ -89,7 +89,7 @@ public final class TraceReport {
             // No markers: the threads that waited in epoll_wait often enough run the loop.
             Map<Integer, Integer> waits = new HashMap<>();
             for (Line l : lines) {
-                if (l.call() != null && l.call().startsWith("epoll_")) {
+                if (l.call() != null && (l.call().startsWith("epoll_") || l.call().equals("io_uring_enter"))) {
                     waits.merge(l.tid(), 1, Integer::sum);
                 }
             }
@@ -209,7 +209,7 @@ public final class TraceReport {
 
     private static String category(String call) {
         return switch (call) {
-            case "epoll_wait", "epoll_pwait", "epoll_pwait2" -> "wait";
+            case "epoll_wait", "epoll_pwait", "epoll_pwait2", "io_uring_enter" -> "wait";
             case "read", "readv", "recvfrom", "recvmsg", "recv" -> "read";
             case "write", "writev", "sendto", "sendmsg", "send" -> "write";
             default -> null;
