@@ -233,6 +233,16 @@ public final class IoUringSelector extends Selector {
         return multishot;
     }
 
+    /** Completions in the ring, not yet consumed. */
+    int completionsWaiting() {
+        lock.lock();
+        try {
+            return ring.cqReady();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** SQEs written and not yet handed to the kernel (changes waiting for the next poll). */
     int unsubmitted() {
         lock.lock();
@@ -491,8 +501,14 @@ public final class IoUringSelector extends Selector {
         }
     }
 
-    /** Hands every prepared SQE to the kernel. Under the lock. */
+    /**
+     * Hands every prepared SQE to the kernel. Under the lock. First drops the completions at the
+     * head of the ring that report nothing (removed requests' last ones), which only the polling
+     * thread would otherwise consume: a program that changes registrations for a long time
+     * without polling must not fill the ring and then the kernel's overflow list with them.
+     */
     private void submitLocked() throws IOException {
+        dropStaleHead();
         int pending;
         while ((pending = ring.sqPending()) > 0) {
             int r = ring.submit(pending);
@@ -502,6 +518,33 @@ public final class IoUringSelector extends Selector {
             if (r < 0) {
                 throw Check.error("io_uring_enter", -r);
             }
+        }
+    }
+
+    /** Consumes completions at the head of the ring while they are for no live registration or waker. */
+    private void dropStaleHead() {
+        int head = ring.cqHead();
+        int tail = ring.cqTail();
+        int start = head;
+        for (; head != tail; head++) {
+            long userData = ring.cqeUserData(head);
+            if (userData == CONTROL) {
+                continue;
+            }
+            if (userData < 0) {
+                int slot = (int) userData;
+                if (slot < wakers.length && wakers[slot] != null) {
+                    break;
+                }
+                continue;
+            }
+            int fd = (int) userData;
+            if (fd < gens.length && gens[fd] == (int) (userData >>> 32)) {
+                break;
+            }
+        }
+        if (head != start) {
+            ring.advanceCq(head);
         }
     }
 

@@ -131,6 +131,22 @@ class IoUringSelectorTest {
     }
 
     @Test
+    void churnWithoutPollingDoesNotFillTheCompletionRing() throws IOException {
+        selector = IoUringSelector.open();
+        for (int i = 0; i < 10_000; i++) {
+            selector.register(efd, i, Interest.READABLE, Trigger.EDGE);
+            selector.reregister(efd, i, Interest.READABLE.add(Interest.WRITABLE), Trigger.EDGE);
+            selector.deregister(efd);
+        }
+        // Each round leaves cancelled requests' completions; later submissions drop them.
+        assertTrue(selector.completionsWaiting() <= 4, "completions left: " + selector.completionsWaiting());
+        selector.register(efd, 77, Interest.READABLE, Trigger.EDGE);
+        assertEquals(0, EventFd.add(efd, 1));
+        assertEquals(1, select(PATIENCE));
+        assertEquals(77, format.token(events, 0));
+    }
+
+    @Test
     void refusalSaysWhy() {
         UnsupportedOperationException eperm = IoUringSelector.unavailable("io_uring_setup", Errno.EPERM);
         assertTrue(eperm.getMessage().contains("EPERM"), eperm.getMessage());
