@@ -233,9 +233,25 @@ public final class IoUringSelector extends Selector {
         return multishot;
     }
 
+    /**
+     * Takes the lock, spinning briefly before queueing: every critical section is short (no
+     * wait inside, at most a non-blocking io_uring_enter), and a contended
+     * {@link ReentrantLock#lock()} allocates a queue node, which would put garbage on the wake
+     * and poll paths whenever a waker or a registering thread meets the polling thread.
+     */
+    private void acquire() {
+        for (int spins = 0; spins < 1_000; spins++) {
+            if (lock.tryLock()) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        lock.lock();
+    }
+
     /** Completions in the ring, not yet consumed. */
     int completionsWaiting() {
-        lock.lock();
+        acquire();
         try {
             return ring.cqReady();
         } finally {
@@ -245,7 +261,7 @@ public final class IoUringSelector extends Selector {
 
     /** SQEs written and not yet handed to the kernel (changes waiting for the next poll). */
     int unsubmitted() {
-        lock.lock();
+        acquire();
         try {
             return ring.sqPending();
         } finally {
@@ -260,7 +276,7 @@ public final class IoUringSelector extends Selector {
         long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0L;
         long wait = timeoutNanos;
         int n;
-        lock.lock();
+        acquire();
         try {
             round = round == Integer.MAX_VALUE ? 1 : round + 1;
             n = reap(buffer, 0, capacity);
@@ -278,7 +294,7 @@ public final class IoUringSelector extends Selector {
         }
         while (true) {
             int toSubmit;
-            lock.lock();
+            acquire();
             try {
                 toSubmit = ring.sqPending();
                 waiting = true;
@@ -289,7 +305,7 @@ public final class IoUringSelector extends Selector {
             try {
                 r = ring.submitAndWait(toSubmit, wait);
             } finally {
-                lock.lock();
+                acquire();
                 waiting = false;
             }
             try {
@@ -404,7 +420,7 @@ public final class IoUringSelector extends Selector {
     @Override
     protected void implRegister(int fd, long token, Interest interest, Trigger trigger) throws IOException {
         int mask = mask(interest);
-        lock.lock();
+        acquire();
         try {
             if (fd < gens.length && gens[fd] != 0) {
                 throw Check.error("IORING_OP_POLL_ADD", Errno.EEXIST);
@@ -432,7 +448,7 @@ public final class IoUringSelector extends Selector {
     @Override
     protected void implReregister(int fd, long token, Interest interest, Trigger trigger) throws IOException {
         int mask = mask(interest);
-        lock.lock();
+        acquire();
         try {
             requireRegistered(fd);
             disarm(fd);
@@ -454,7 +470,7 @@ public final class IoUringSelector extends Selector {
 
     @Override
     protected void implDeregister(int fd) throws IOException {
-        lock.lock();
+        acquire();
         try {
             requireRegistered(fd);
             disarm(fd);
@@ -615,7 +631,7 @@ public final class IoUringSelector extends Selector {
 
     @Override
     protected SelectorWaker implOpenWaker(long token) throws IOException {
-        lock.lock();
+        acquire();
         try {
             int slot = 0;
             while (slot < wakers.length && wakers[slot] != null) {
@@ -632,17 +648,32 @@ public final class IoUringSelector extends Selector {
         }
     }
 
-    /** Posts a NOP completion with {@code userData}, waking a waiting select. */
+    /**
+     * Posts a NOP completion with {@code userData}, waking a waiting select. The SQE is written
+     * under the lock but submitted after releasing it: the select this wakes wants the lock the
+     * moment its wait ends, and a lock held across this io_uring_enter would make it queue
+     * (allocating) on every wake. Unlike a register, nothing needs the completion synchronously.
+     * Submitting everything unconsumed at the time of the release covers the NOP whichever
+     * thread's io_uring_enter the kernel serves first: the kernel consumes in ring order.
+     */
     private void postNop(long userData) throws IOException {
-        lock.lock();
+        int pending;
+        acquire();
         try {
             if (!ring.prepNop(userData)) {
                 submitLocked();
                 ring.prepNop(userData);
             }
-            submitLocked();
+            pending = ring.sqPending();
         } finally {
             lock.unlock();
+        }
+        int r;
+        do {
+            r = ring.submit(pending);
+        } while (r == -Errno.EINTR);
+        if (r < 0) {
+            throw Check.error("io_uring_enter", -r);
         }
     }
 
@@ -713,7 +744,7 @@ public final class IoUringSelector extends Selector {
         @Override
         public void close() {
             if (guard.close()) {
-                lock.lock();
+                acquire();
                 try {
                     if (wakers[slot] == this) {
                         wakers[slot] = null;
