@@ -273,25 +273,45 @@ public final class IoUringSelector extends Selector {
 
     @Override
     protected int implSelect(MemorySegment buffer, int capacity, long timeoutNanos) throws IOException {
-        long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0L;
-        long wait = timeoutNanos;
+        // Kept small: completions are often in the ring already (a thread's own writes complete
+        // the polls of their peers before the write returns), and the callers' I/O paths compile
+        // into the same unit; a larger method here pushed their buffer segments out of escape
+        // analysis (JMH -prof gc: 72 B per pipe round trip).
         int n;
         acquire();
         try {
             round = round == Integer.MAX_VALUE ? 1 : round + 1;
             n = reap(buffer, 0, capacity);
-            if (n > 0 || timeoutNanos == 0) {
-                if (n == 0 && ring.sqPending() > 0) {
-                    // Changes made since the last poll, applied now; what they report at once
-                    // (a level-triggered descriptor still ready) belongs to this poll.
-                    submitLocked();
-                    n = reap(buffer, 0, capacity);
-                }
-                return n;
-            }
         } finally {
             lock.unlock();
         }
+        if (n > 0) {
+            return n;
+        }
+        return timeoutNanos == 0 ? selectNow(buffer, capacity) : await(buffer, capacity, timeoutNanos);
+    }
+
+    /** Nothing in the ring and no waiting: applies the changes made since the last poll. */
+    private int selectNow(MemorySegment buffer, int capacity) throws IOException {
+        acquire();
+        try {
+            if (ring.sqPending() == 0) {
+                return 0;
+            }
+            // What the changes report at once (a level-triggered descriptor still ready)
+            // belongs to this poll.
+            submitLocked();
+            return reap(buffer, 0, capacity);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Submits the changes made since the last poll and waits, in one io_uring_enter. */
+    private int await(MemorySegment buffer, int capacity, long timeoutNanos) throws IOException {
+        long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0L;
+        long wait = timeoutNanos;
+        int n;
         while (true) {
             int toSubmit;
             acquire();
