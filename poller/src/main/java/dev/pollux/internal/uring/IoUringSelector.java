@@ -107,6 +107,7 @@ public final class IoUringSelector extends Selector {
 
     /** A select is waiting in, or about to enter, io_uring_enter; guarded by lock. */
     private boolean waiting;
+    /** Set by {@link #implInterrupt}, cleared by the select it ends. */
     private volatile boolean interrupted;
 
     private IoUringSelector(IoUring ring, boolean multishot) {
@@ -313,6 +314,11 @@ public final class IoUringSelector extends Selector {
         long wait = timeoutNanos;
         int n;
         while (true) {
+            if (interrupted) {
+                // An interrupt came before this wait (its NOP may already have been reaped).
+                interrupted = false;
+                return 0;
+            }
             int toSubmit;
             acquire();
             try {
@@ -350,7 +356,11 @@ public final class IoUringSelector extends Selector {
             } finally {
                 lock.unlock();
             }
-            if (n > 0 || r == -Errno.ETIME || r == -Errno.EINTR || interrupted) {
+            if (interrupted) {
+                interrupted = false;
+                return n;
+            }
+            if (n > 0 || r == -Errno.ETIME || r == -Errno.EINTR) {
                 return n;
             }
             // Woken by completions that reported nothing (a removed request's last one, an
@@ -699,7 +709,8 @@ public final class IoUringSelector extends Selector {
 
     /**
      * Makes a select that is blocked, or about to block, return promptly: a NOP completion ends
-     * its wait (or its next one), and the flag stops it from waiting again.
+     * its wait, and the flag, set first, stops it from waiting (again). One interrupt ends one
+     * select; one that finds no select in progress makes the next one return at once.
      */
     protected void implInterrupt() throws IOException {
         interrupted = true;

@@ -147,6 +147,32 @@ class IoUringSelectorTest {
     }
 
     @Test
+    void interruptEndsABlockedSelect() throws Exception {
+        selector = IoUringSelector.open();
+        int[] result = {-1};
+        Throwable[] failure = {null};
+        Thread poller = new Thread(() -> {
+            try {
+                result[0] = select(-1);
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        });
+        poller.start();
+        Thread.sleep(100); // most likely blocked in io_uring_enter by now; if not, the flag stops it
+        selector.implInterrupt();
+        poller.join(PATIENCE / 1_000_000L);
+        assertFalse(poller.isAlive(), "select did not return after implInterrupt");
+        assertEquals(null, failure[0]);
+        assertEquals(0, result[0]);
+
+        // Interrupted before it waits: the next select returns at once, then selects block again.
+        selector.implInterrupt();
+        assertEquals(0, select(-1));
+        assertEquals(0, select(20_000_000L));
+    }
+
+    @Test
     void refusalSaysWhy() {
         UnsupportedOperationException eperm = IoUringSelector.unavailable("io_uring_setup", Errno.EPERM);
         assertTrue(eperm.getMessage().contains("EPERM"), eperm.getMessage());
