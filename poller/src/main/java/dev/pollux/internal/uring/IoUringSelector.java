@@ -428,7 +428,11 @@ public final class IoUringSelector extends Selector {
                 }
             }
         }
-        ring.advanceCq(head);
+        // Only forward: a re-arm above may have submitted, and a submission drops stale
+        // completions from the head (never past the live one being handled here).
+        if (head - ring.cqHead() > 0) {
+            ring.advanceCq(head);
+        }
         return n;
     }
 

@@ -173,6 +173,42 @@ class IoUringSelectorTest {
     }
 
     @Test
+    void moreReadyLevelTriggeredDescriptorsThanSubmissionSlots() throws IOException {
+        selector = IoUringSelector.open();
+        int count = 600; // more re-arms per poll than the 256-entry submission ring holds
+        int[] fds = new int[2 * count];
+        MemorySegment many = arena.allocate(1024 * IoUringEventFormat.SIZE, 8);
+        MemorySegment one = arena.allocate(1);
+        try {
+            for (int i = 0; i < count; i++) {
+                int[] pair = new int[2];
+                assertEquals(0, Fd.pipe2(pair, Fd.O_NONBLOCK | Fd.O_CLOEXEC));
+                fds[2 * i] = pair[0];
+                fds[2 * i + 1] = pair[1];
+                assertEquals(1, Fd.write(pair[1], one, 1));
+                selector.register(pair[0], i, Interest.READABLE, Trigger.LEVEL);
+            }
+            for (int round = 0; round < 3; round++) {
+                java.util.BitSet seen = new java.util.BitSet();
+                long deadline = System.nanoTime() + PATIENCE;
+                while (seen.cardinality() < count && System.nanoTime() < deadline) {
+                    int n = selector.select(many, 1024, 100_000_000L);
+                    for (int i = 0; i < n; i++) {
+                        seen.set((int) format.token(many, i));
+                    }
+                }
+                assertEquals(count, seen.cardinality(), "round " + round + ": level-triggered, all still ready");
+            }
+        } finally {
+            for (int fd : fds) {
+                if (fd > 0) {
+                    Fd.close(fd);
+                }
+            }
+        }
+    }
+
+    @Test
     void refusalSaysWhy() {
         UnsupportedOperationException eperm = IoUringSelector.unavailable("io_uring_setup", Errno.EPERM);
         assertTrue(eperm.getMessage().contains("EPERM"), eperm.getMessage());
