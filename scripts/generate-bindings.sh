@@ -28,7 +28,7 @@ fi
 targets=("$@")
 if [[ ${#targets[@]} -eq 0 ]]; then
   case "$(uname -s)" in
-    Linux) targets=(linux linux_aarch64 kqueue windows_x86_64) ;;
+    Linux) targets=(linux linux_aarch64 kqueue io_uring windows_x86_64) ;;
     *) echo "generate-bindings: name the targets to generate on $(uname -s)" >&2; exit 1 ;;
   esac
 fi
@@ -91,7 +91,7 @@ for target in "${targets[@]}"; do
     if [[ "$target" == windows_x86_64 ]]; then
       echo "mingw-w64-headers=$(dpkg-query -W -f='${Package} ${Version}' mingw-w64-x86-64-dev 2>/dev/null || echo unknown)"
     fi
-    if [[ "$target" == linux ]]; then
+    if [[ "$target" == linux || "$target" == io_uring ]]; then
       echo "glibc-headers=$(dpkg-query -W -f='${Version}' libc6-dev 2>/dev/null || echo unknown)"
       echo "kernel-headers=$(dpkg-query -W -f='${Version}' linux-libc-dev 2>/dev/null || echo unknown)"
     fi

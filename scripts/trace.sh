@@ -11,6 +11,8 @@
 #   scripts/trace.sh echo        the echo servers (single loop), one connection, one message at a time
 #
 # Options: --ops N (operations traced; default 20000), --smoke (a few hundred: CI),
+# --io-uring (also Pollux on Poll and the executor on the io_uring backend: columns io_uring and
+# rt-io_uring, where io_uring_enter is the wait),
 # --jfr (also run Pollux on Poll and the executor with Pollux's JFR events on, scripts/pollux.jfc,
 # and summarise the recordings), --no-build.
 # Output files are kept in bench/target/trace/.
@@ -129,6 +131,7 @@ for arg in "$@"; do
     case "$arg" in
         --smoke) ops=500; warmup=500 ;;
         --jfr) jfr=1 ;;
+        --io-uring) io_uring=1 ;;
         --no-build) no_build=1 ;;
         --ops=*) ops=${arg#--ops=} ;;
         *) echo "unknown option $arg" >&2; exit 2 ;;
@@ -142,8 +145,13 @@ out=bench/target/trace
 mkdir -p "$out"
 run_java=("$java" --enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=4 -cp "$jar")
 impls=(pollux runtime nio netty)
+[[ -n "${io_uring:-}" ]] && impls+=(io_uring rt-io_uring)
+# The io_uring columns run Pollux's own classes with -Dpollux.backend=io_uring.
+declare -A base_impl=([io_uring]=pollux [rt-io_uring]=runtime)
 declare -A server_class=([pollux]=dev.pollux.bench.servers.PollEchoServer
                          [runtime]=dev.pollux.bench.servers.RuntimeEchoServer
+                         [io_uring]=dev.pollux.bench.servers.PollEchoServer
+                         [rt-io_uring]=dev.pollux.bench.servers.RuntimeEchoServer
                          [nio]=dev.pollux.bench.servers.NioEchoServer
                          [netty]=dev.pollux.bench.servers.NettyEchoServer)
 
@@ -179,8 +187,10 @@ files=()
 for impl in "${impls[@]}"; do
     trace=$out/$workload-$impl.strace
     echo "tracing $impl $workload ($ops operations)" >&2
+    backend=()
+    [[ -n "${base_impl[$impl]:-}" ]] && backend=(-Dpollux.backend=io_uring)
     if [[ $workload == echo ]]; then
-        start_server "$impl"
+        start_server "$impl" "${backend[@]}"
         client "$warmup"
         # Attach to every thread of the warmed-up server for the measured run only.
         strace -f -qq -e signal=none -o "$trace" -p "$server_pid" &
@@ -192,8 +202,8 @@ for impl in "${impls[@]}"; do
         wait "$strace_pid" 2>/dev/null || true
         stop_server
     else
-        strace -f -qq -e signal=none -o "$trace" "${run_java[@]}" dev.pollux.bench.trace.TraceWorkload \
-            "$impl" "$workload" "$ops" "$warmup" >&2
+        strace -f -qq -e signal=none -o "$trace" "${run_java[@]:0:1}" "${backend[@]}" "${run_java[@]:1}" \
+            dev.pollux.bench.trace.TraceWorkload "${base_impl[$impl]:-$impl}" "$workload" "$ops" "$warmup" >&2
     fi
     files+=("$impl=$trace")
 done

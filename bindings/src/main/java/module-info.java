@@ -5,6 +5,7 @@
 module dev.pollux.bindings {
     exports dev.pollux.bindings.linux to dev.pollux.ffi.epoll;
     exports dev.pollux.bindings.linux.aarch64 to dev.pollux.ffi.epoll;
+    exports dev.pollux.bindings.linux.uring to dev.pollux.ffi.epoll;
     exports dev.pollux.bindings.kqueue to dev.pollux.ffi.kqueue;
     exports dev.pollux.bindings.windows to dev.pollux.ffi.iocp;
 }

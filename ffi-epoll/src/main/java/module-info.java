@@ -1,6 +1,7 @@
 /**
  * Thin, safe, allocation-free wrappers of the Linux system calls Pollux uses: epoll, eventfd,
- * timerfd, pipe2, read/write/readv/writev, close and fcntl.
+ * timerfd, pipe2, read/write/readv/writev, close and fcntl, and the io_uring ring
+ * ({@link dev.pollux.ffi.epoll.IoUring}).
  *
  * <p>Every wrapper returns the kernel's convention: a non-negative result on success and
  * {@code -errno} on failure, with errno captured by the linker

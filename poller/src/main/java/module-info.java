@@ -1,6 +1,7 @@
 /**
- * Pollux: a readiness event queue in the spirit of mio, over epoll on Linux, kqueue, and IOCP with
- * AFD polling on Windows (not yet run there), built on the Foreign Function and Memory API.
+ * Pollux: a readiness event queue in the spirit of mio, over epoll or io_uring on Linux, kqueue,
+ * and IOCP with AFD polling on Windows (not yet run there), built on the Foreign Function and
+ * Memory API.
  *
  * <p>Exports the portable API ({@code dev.pollux}), the sockets ({@code dev.pollux.net}), the Unix
  * sources ({@code dev.pollux.unix}) and the Waker-driven executor ({@code dev.pollux.runtime});

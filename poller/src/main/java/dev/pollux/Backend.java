@@ -4,16 +4,22 @@ import java.util.Locale;
 
 /**
  * The OS event queue a {@link Poll} runs on. {@link Poll#open()} picks the one for this OS, or the
- * one named by the system property {@value #PROPERTY} ({@code epoll}, {@code kqueue} or
- * {@code iocp}).
+ * one named by the system property {@value #PROPERTY} ({@code epoll}, {@code kqueue},
+ * {@code iocp} or {@code io_uring}).
  */
 public enum Backend {
     /** Linux epoll. */
     EPOLL,
-    /** BSD and macOS kqueue (on Linux through libkqueue). Not implemented yet. */
+    /** BSD and macOS kqueue (on Linux through libkqueue). */
     KQUEUE,
     /** Windows I/O completion ports with AFD polling (not yet run on Windows; refused elsewhere). */
-    IOCP;
+    IOCP,
+    /**
+     * Linux io_uring (5.11 or later): readiness through multishot poll requests on a ring, with
+     * registration changes submitted together with the wait. Never the default; refused with a
+     * message saying why where the kernel does not allow io_uring.
+     */
+    IO_URING;
 
     /** The system property that overrides the backend {@link Poll#open()} uses. */
     public static final String PROPERTY = "pollux.backend";

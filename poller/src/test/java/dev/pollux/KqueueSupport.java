@@ -53,9 +53,25 @@ public final class KqueueSupport {
         return onKqueue() && KqueuePlatform.current() == KqueuePlatform.LIBKQUEUE;
     }
 
-    /** The system call a failed registration of a raw descriptor reports. */
+    /** Whether tests run on the io_uring backend ({@code -Dpollux.backend=io_uring}). */
+    public static boolean onIoUring() {
+        return Backend.selected() == Backend.IO_URING;
+    }
+
+    /**
+     * The call a failed registration of a raw descriptor reports: the system call on epoll and
+     * kqueue, the poll request on io_uring (whose errors come from IORING_OP_POLL_ADD completions).
+     */
     public static String registrationCall() {
-        return onKqueue() ? "kevent" : "epoll_ctl";
+        return onKqueue() ? "kevent" : onIoUring() ? "IORING_OP_POLL_ADD" : "epoll_ctl";
+    }
+
+    /**
+     * The call a failed reregistration or deregistration reports: as {@link #registrationCall()},
+     * except on io_uring, where changes and removals are IORING_OP_POLL_REMOVE requests.
+     */
+    public static String changeCall() {
+        return onIoUring() ? "IORING_OP_POLL_REMOVE" : registrationCall();
     }
 
     /**
@@ -78,10 +94,11 @@ public final class KqueueSupport {
 
     /**
      * Descriptors one Waker holds, as {@link OpenFds#count()} counts them: an eventfd on epoll;
-     * none on kqueue (an {@code EVFILT_USER} event; libkqueue's eventfd behind it is not counted).
+     * none on kqueue (an {@code EVFILT_USER} event; libkqueue's eventfd behind it is not counted)
+     * nor on io_uring (a NOP completion).
      */
     public static int descriptorsPerWaker() {
-        return onKqueue() ? 0 : 1;
+        return onKqueue() || onIoUring() ? 0 : 1;
     }
 
     /**

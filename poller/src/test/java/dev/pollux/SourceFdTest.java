@@ -182,9 +182,9 @@ class SourceFdTest {
                 }
                 return;
             }
-            assertOsError("EEXIST", Errno.EEXIST, () -> poll.registry().register(source, 2, Interest.READABLE));
+            assertOsError("EEXIST", Errno.EEXIST, KqueueSupport.registrationCall(), () -> poll.registry().register(source, 2, Interest.READABLE));
             // Another SourceFd for the same descriptor is the same registration as far as the OS knows.
-            assertOsError("EEXIST", Errno.EEXIST,
+            assertOsError("EEXIST", Errno.EEXIST, KqueueSupport.registrationCall(),
                     () -> poll.registry().register(new SourceFd(fd), 3, Interest.WRITABLE, Trigger.LEVEL));
         }
     }
@@ -194,14 +194,14 @@ class SourceFdTest {
         int fd = eventFd();
         try (Poll poll = Poll.open()) {
             SourceFd source = new SourceFd(fd);
-            assertOsError("ENOENT", Errno.ENOENT, () -> poll.registry().reregister(source, 1, Interest.READABLE));
-            assertOsError("ENOENT", Errno.ENOENT, () -> poll.registry().deregister(source));
+            assertOsError("ENOENT", Errno.ENOENT, KqueueSupport.changeCall(), () -> poll.registry().reregister(source, 1, Interest.READABLE));
+            assertOsError("ENOENT", Errno.ENOENT, KqueueSupport.changeCall(), () -> poll.registry().deregister(source));
 
             // And again after a registration has come and gone.
             poll.registry().register(source, 1, Interest.READABLE);
             poll.registry().deregister(source);
-            assertOsError("ENOENT", Errno.ENOENT, () -> poll.registry().deregister(source));
-            assertOsError("ENOENT", Errno.ENOENT,
+            assertOsError("ENOENT", Errno.ENOENT, KqueueSupport.changeCall(), () -> poll.registry().deregister(source));
+            assertOsError("ENOENT", Errno.ENOENT, KqueueSupport.changeCall(),
                     () -> poll.registry().reregister(source, 1, Interest.READABLE, Trigger.ONESHOT));
         }
     }
@@ -212,7 +212,7 @@ class SourceFdTest {
         try (Poll first = Poll.open(); Poll second = Poll.open()) {
             SourceFd source = new SourceFd(fd);
             first.registry().register(source, 1, Interest.READABLE);
-            assertOsError("ENOENT", Errno.ENOENT, () -> second.registry().deregister(source));
+            assertOsError("ENOENT", Errno.ENOENT, KqueueSupport.changeCall(), () -> second.registry().deregister(source));
             // A raw descriptor may be in several epoll sets: the OS allows it, SourceFd passes it through.
             second.registry().register(source, 2, Interest.READABLE);
             assertEquals(0, EventFd.add(fd, 1));
@@ -235,25 +235,28 @@ class SourceFdTest {
             int fd = EventFd.create(0, EventFd.NONBLOCK | EventFd.CLOEXEC);
             assertTrue(fd >= 0);
             assertEquals(0, Fd.close(fd));
-            assertOsError(bad, badCode, () -> poll.registry().register(new SourceFd(fd), 1, Interest.READABLE));
+            assertOsError(bad, badCode, KqueueSupport.registrationCall(), () -> poll.registry().register(new SourceFd(fd), 1, Interest.READABLE));
             // A number far beyond any open descriptor.
-            assertOsError(bad, badCode,
+            assertOsError(bad, badCode, KqueueSupport.registrationCall(),
                     () -> poll.registry().register(new SourceFd(Integer.MAX_VALUE), 1, Interest.READABLE));
             if (KqueueSupport.onLibkqueue()) {
-                assertOsError("ENOENT", Errno.ENOENT, () -> poll.registry().deregister(new SourceFd(Integer.MAX_VALUE)));
+                assertOsError("ENOENT", Errno.ENOENT, KqueueSupport.changeCall(), () -> poll.registry().deregister(new SourceFd(Integer.MAX_VALUE)));
             } else {
-                assertOsError("EBADF", Errno.EBADF, () -> poll.registry().deregister(new SourceFd(Integer.MAX_VALUE)));
+                assertOsError("EBADF", Errno.EBADF, KqueueSupport.changeCall(), () -> poll.registry().deregister(new SourceFd(Integer.MAX_VALUE)));
             }
         }
     }
 
-    /** epoll refuses regular files (EPERM); kqueue's READ filter reports them readable. */
+    /**
+     * epoll refuses regular files (EPERM); kqueue's READ filter reports them readable, and so does
+     * an io_uring poll request (as poll(2) does).
+     */
     @Test
     void regularFileIsEpermOnEpollAndReadableOnKqueue(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("regular.txt"), "epoll cannot watch me");
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ); Poll poll = Poll.open()) {
             int fd = TestSupport.rawFdOf(file);
-            if (KqueueSupport.onKqueue()) {
+            if (KqueueSupport.onKqueue() || KqueueSupport.onIoUring()) {
                 poll.registry().register(new SourceFd(fd), 1, Interest.READABLE);
                 Events events = Events.withCapacity(4);
                 assertEquals(1, poll.poll(events, TestSupport.PATIENCE));
@@ -261,7 +264,7 @@ class SourceFdTest {
                 assertTrue(events.isReadable(0));
                 poll.registry().deregister(new SourceFd(fd));
             } else {
-                assertOsError("EPERM", Errno.EPERM, () -> poll.registry().register(new SourceFd(fd), 1, Interest.READABLE));
+                assertOsError("EPERM", Errno.EPERM, KqueueSupport.registrationCall(), () -> poll.registry().register(new SourceFd(fd), 1, Interest.READABLE));
             }
             assertTrue(channel.isOpen(), "the failed registration must not close the caller's descriptor");
         }
@@ -289,11 +292,11 @@ class SourceFdTest {
         }
     }
 
-    private static void assertOsError(String name, int code, Executable call) {
+    private static void assertOsError(String name, int code, String systemCall, Executable call) {
         OsException e = assertThrows(OsException.class, call);
         assertEquals(name, e.codeName());
         assertEquals(code, e.code());
-        assertEquals(KqueueSupport.registrationCall(), e.call());
+        assertEquals(systemCall, e.call());
         assertTrue(e.getMessage().contains(name), e.getMessage());
     }
 }

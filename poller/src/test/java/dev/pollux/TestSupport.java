@@ -43,7 +43,7 @@ final class TestSupport {
 
     /**
      * Waits until {@code poller} is blocked inside the OS wait of a {@link Poll#poll} (its stack
-     * shows the epoll or kqueue wait call), so that a test can race against a poll that is really in progress.
+     * shows the epoll, kqueue or io_uring wait call), so that a test can race against a poll that is really in progress.
      */
     static void awaitInsidePoll(Thread poller) {
         long deadline = System.nanoTime() + PATIENCE.toNanos();
@@ -54,6 +54,9 @@ final class TestSupport {
             for (StackTraceElement frame : poller.getStackTrace()) {
                 if (frame.getMethodName().equals("await") && (frame.getClassName().equals("dev.pollux.ffi.epoll.Epoll")
                         || frame.getClassName().equals("dev.pollux.ffi.kqueue.Kqueue"))) {
+                    return;
+                }
+                if (frame.getMethodName().equals("submitAndWait") && frame.getClassName().equals("dev.pollux.ffi.epoll.IoUring")) {
                     return;
                 }
             }

@@ -4,6 +4,7 @@ import dev.pollux.Backend;
 import dev.pollux.internal.epoll.EpollSelector;
 import dev.pollux.internal.iocp.IocpSelector;
 import dev.pollux.internal.kqueue.KqueueSelector;
+import dev.pollux.internal.uring.IoUringSelector;
 import java.io.IOException;
 import java.util.Locale;
 
@@ -24,6 +25,13 @@ public final class Selectors {
             case KQUEUE -> {
                 NativeAccess.check(dev.pollux.ffi.kqueue.Kqueue.class);
                 yield KqueueSelector.open();
+            }
+            case IO_URING -> {
+                if (!os.toLowerCase(Locale.ROOT).startsWith("linux")) {
+                    throw new UnsupportedOperationException("the io_uring backend needs Linux; this is " + os);
+                }
+                NativeAccess.check(dev.pollux.ffi.epoll.Epoll.class);
+                yield IoUringSelector.open();
             }
             case IOCP -> {
                 if (!os.toLowerCase(Locale.ROOT).startsWith("windows")) {

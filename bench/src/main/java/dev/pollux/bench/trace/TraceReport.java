@@ -21,8 +21,8 @@ import java.util.TreeSet;
  *
  * <p>The hot threads and the measured window come from {@link Markers} when the trace has them
  * (ping-pong, wake); an echo server's trace has none (strace attached for the measured run only),
- * and its hot threads are those that called {@code epoll_wait} at least once per hundred
- * operations.
+ * and its hot threads are those that called {@code epoll_wait} (or, on the io_uring backend,
+ * {@code io_uring_enter}) at least once per hundred operations.
  *
  * <p>{@code TraceReport WORKLOAD OPS name=FILE...}; the first name is Pollux's.
  */
@@ -183,7 +183,7 @@ public final class TraceReport {
 
     private static String category(String call) {
         return switch (call) {
-            case "epoll_wait", "epoll_pwait", "epoll_pwait2" -> "wait";
+            case "epoll_wait", "epoll_pwait", "epoll_pwait2", "io_uring_enter" -> "wait";
             case "read", "readv", "recvfrom", "recvmsg", "recv" -> "read";
             case "write", "writev", "sendto", "sendmsg", "send" -> "write";
             default -> null;

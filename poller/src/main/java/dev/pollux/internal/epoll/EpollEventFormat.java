@@ -12,8 +12,11 @@ import dev.pollux.internal.EventFormat;
 import dev.pollux.internal.Readiness;
 import java.lang.foreign.MemorySegment;
 
-/** Decodes {@code struct epoll_event} the way mio does on Linux. */
-final class EpollEventFormat implements EventFormat {
+/**
+ * Decodes {@code struct epoll_event} the way mio does on Linux. {@link #decode} also serves the
+ * io_uring backend, whose poll requests complete with the same poll mask.
+ */
+public final class EpollEventFormat implements EventFormat {
     static final EpollEventFormat INSTANCE = new EpollEventFormat();
 
     private EpollEventFormat() {}
@@ -38,7 +41,8 @@ final class EpollEventFormat implements EventFormat {
         return decode(Epoll.events(buffer, index));
     }
 
-    static int decode(int e) {
+    /** The {@link Readiness} bits of an epoll / poll event mask. */
+    public static int decode(int e) {
         int r = 0;
         if ((e & (EPOLLIN | EPOLLPRI)) != 0) {
             r |= Readiness.READABLE;

@@ -472,6 +472,7 @@ public final class IocpSelector extends Selector {
     }
 
     /** Makes a blocked {@link #select} return (with no event for it), for {@code close()}. */
+    @Override
     protected void implInterrupt() throws IOException {
         driver.post(port, INTERRUPT_PACKET, 0L);
     }

@@ -1,0 +1,794 @@
+package dev.pollux.internal.uring;
+
+import dev.pollux.Backend;
+import dev.pollux.Interest;
+import dev.pollux.Trigger;
+import dev.pollux.ffi.epoll.Epoll;
+import dev.pollux.ffi.epoll.Errno;
+import dev.pollux.ffi.epoll.EventFd;
+import dev.pollux.ffi.epoll.Fd;
+import dev.pollux.ffi.epoll.IoUring;
+import dev.pollux.internal.Check;
+import dev.pollux.internal.CloseGuard;
+import dev.pollux.internal.EventFormat;
+import dev.pollux.internal.Selector;
+import dev.pollux.internal.SelectorWaker;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The io_uring backend (Linux 5.11 and later): readiness through {@code IORING_OP_POLL_ADD}
+ * requests on one ring, behind the same API as epoll.
+ *
+ * <p><b>Registrations.</b> {@link Trigger#EDGE} is a multishot poll (Linux 5.13), edge-triggered
+ * like {@code EPOLLET}: it completes once per wake-up of the descriptor and stays armed. On kernels
+ * without multishot poll (detected when the selector opens, or forced with
+ * {@code -Dpollux.io_uring.multishot=false}) it is a one-shot poll re-armed after each completion,
+ * which reports a descriptor that stays ready again at the next poll (spurious events, which the
+ * API allows). {@link Trigger#LEVEL} is a one-shot poll re-armed after every completion, so a
+ * descriptor that stays ready is reported by every poll, as with epoll. {@link Trigger#ONESHOT} is
+ * a one-shot poll that stays disarmed until {@code reregister}. Interests map as on epoll.
+ * Completions for one descriptor within one poll are merged into one event.
+ *
+ * <p><b>Stale completions.</b> Each poll request's user data is the descriptor and a generation
+ * number, new for every registration and reregistration; a completion whose generation is not
+ * the descriptor's current one (a removed or replaced request finishing late) is dropped, so no
+ * event reaches a token after {@code deregister} or {@code reregister} returned.
+ *
+ * <p><b>Batching and threads.</b> One lock guards the submission ring and the registration table;
+ * the completion ring is only consumed by the polling thread, under the same lock. A reregister,
+ * and the re-arming of level-triggered and one-shot-fallback polls, only write SQEs: they reach the
+ * kernel with the {@code io_uring_enter} that next waits, one system call for all of them and the
+ * wait. When another thread is blocked waiting, a reregister submits at once instead (that
+ * waiter's enter has already passed). A register submits at once, so that the kernel's verdict on
+ * the descriptor (EBADF) is known before it returns: it then finds its own completion in the ring
+ * without consuming it. A deregister also submits at once: a poll request holds a reference to the
+ * open file, and the caller may be about to close the descriptor expecting the file (a socket) to
+ * close with it. Wakers post an {@code IORING_OP_NOP} completion (no eventfd, one
+ * {@code io_uring_enter} per wake; wakes before the next poll coalesce into one).
+ *
+ * <p><b>Where it differs from epoll.</b> The registration table is this object's, not the
+ * kernel's: EEXIST and ENOENT are decided here (with EBADF, as on epoll, when the descriptor is
+ * not open), and errors come from the poll requests, so {@code OsException.call()} names
+ * {@code IORING_OP_POLL_ADD} or {@code IORING_OP_POLL_REMOVE}. Closing a registered descriptor
+ * without deregistering it does not end its registration (the poll request keeps the file open
+ * until deregistered or until the Poll closes; Pollux's own sources always deregister first).
+ * Regular files are reported ready, as {@code poll(2)} reports them, where epoll refuses them
+ * with EPERM.
+ */
+public final class IoUringSelector extends Selector {
+    /** System property: {@code false} forces one-shot re-arming even where multishot poll exists. */
+    public static final String MULTISHOT_PROPERTY = "pollux.io_uring.multishot";
+
+    private static final int SQ_ENTRIES = 256;
+    private static final int CQ_ENTRIES = 4096;
+
+    /** User data of requests whose completions are ignored (POLL_REMOVE). */
+    private static final long CONTROL = 0L;
+    /** Set in the user data of waker NOPs (with the waker's slot) and of interrupts. */
+    private static final long WAKER_BIT = 1L << 63;
+    private static final int INTERRUPT_SLOT = Integer.MAX_VALUE;
+    private static final int PROBE_SLOT = Integer.MAX_VALUE - 1;
+
+    private static final byte EDGE = 0;
+    private static final byte LEVEL = 1;
+    private static final byte ONESHOT = 2;
+    private static final byte TRIGGER_MASK = 3;
+    /** A poll request for the registration is in the kernel or in the SQ. */
+    private static final byte ARMED = 4;
+
+    private static final int POLLERR = Epoll.EPOLLERR;
+    private static final int POLLHUP = Epoll.EPOLLHUP;
+
+    private final IoUring ring;
+    private final boolean multishot;
+    private final int removeFlags;
+    private final ReentrantLock lock = new ReentrantLock();
+
+    // The registration table, indexed by descriptor; guarded by lock. gens[fd] == 0: not registered.
+    private int[] gens = new int[64];
+    private long[] tokens = new long[64];
+    private int[] masks = new int[64];
+    private byte[] states = new byte[64];
+    /** The poll in which the descriptor was last reported, and where: merges its completions. */
+    private int[] reportedRound = new int[64];
+    private int[] reportedSlot = new int[64];
+    private int round;
+    private int nextGen = 1;
+    /** Wakers by slot (index in their NOP's user data); guarded by lock. */
+    private NopWaker[] wakers = new NopWaker[4];
+
+    /** A select is waiting in, or about to enter, io_uring_enter; guarded by lock. */
+    private boolean waiting;
+    /** Set by {@link #implInterrupt}, cleared by the select it ends. */
+    private volatile boolean interrupted;
+
+    private IoUringSelector(IoUring ring, boolean multishot) {
+        this.ring = ring;
+        this.multishot = multishot;
+        this.removeFlags = (ring.features() & IoUring.FEAT_CQE_SKIP) != 0 ? IoUring.SQE_CQE_SKIP_SUCCESS : 0;
+    }
+
+    /**
+     * Sets up a ring.
+     *
+     * @throws UnsupportedOperationException if the kernel refuses io_uring or lacks what this
+     *     backend needs, saying why
+     */
+    public static IoUringSelector open() throws IOException {
+        String os = System.getProperty("os.name", "");
+        if (!os.startsWith("Linux")) {
+            throw new UnsupportedOperationException("the io_uring backend needs Linux; this is " + os);
+        }
+        IoUring ring = new IoUring();
+        int r = ring.setup(SQ_ENTRIES, CQ_ENTRIES);
+        if (r < 0) {
+            throw unavailable(ring.failedCall(), -r);
+        }
+        try {
+            int missing = ~ring.features() & (IoUring.FEAT_EXT_ARG | IoUring.FEAT_NODROP | IoUring.FEAT_SINGLE_MMAP);
+            if (missing != 0) {
+                throw new UnsupportedOperationException("the io_uring backend needs Linux 5.11 or later"
+                        + " (IORING_FEAT_EXT_ARG, NODROP and SINGLE_MMAP); this kernel's io_uring reports features 0x"
+                        + Integer.toHexString(ring.features()));
+            }
+            boolean multishot = !"false".equalsIgnoreCase(System.getProperty(MULTISHOT_PROPERTY)) && probeMultishot(ring);
+            return new IoUringSelector(ring, multishot);
+        } catch (IOException | RuntimeException | Error e) {
+            ring.close();
+            throw e;
+        }
+    }
+
+    /** Why io_uring_setup (or mapping its rings) failed, in words a user can act on. */
+    static UnsupportedOperationException unavailable(String call, int errno) {
+        String why;
+        if (errno == Errno.ENOSYS) {
+            why = "this kernel has no io_uring (built without CONFIG_IO_URING, or a seccomp filter answers ENOSYS)";
+        } else if (errno == Errno.EPERM || errno == Errno.EACCES) {
+            String sysctl = readSysctl();
+            why = switch (sysctl) {
+                case "2" -> "io_uring is disabled for everyone: sysctl kernel.io_uring_disabled=2";
+                case "1" -> "io_uring is disabled for processes outside kernel.io_uring_group: sysctl kernel.io_uring_disabled=1";
+                default -> "io_uring is refused to this process (kernel.io_uring_disabled=" + sysctl
+                        + "): a seccomp filter, such as a container runtime's default profile, or a security module";
+            };
+        } else if (errno == Errno.ENOMEM) {
+            why = "the kernel could not allocate the rings (on kernels before 5.12 they count against RLIMIT_MEMLOCK)";
+        } else {
+            why = "the kernel refused to set up a ring";
+        }
+        UnsupportedOperationException e = new UnsupportedOperationException(
+                "the io_uring backend is unavailable: " + call + " failed with " + Errno.name(errno) + ": " + why);
+        e.initCause(Check.error(call, errno));
+        return e;
+    }
+
+    private static String readSysctl() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/io_uring_disabled")).trim();
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    /**
+     * Whether multishot poll works: a multishot poll on a readable eventfd must complete with
+     * {@code IORING_CQE_F_MORE}; kernels before 5.13 refuse the flag (EINVAL). The request is
+     * removed again and its late completions are ignored like any other.
+     */
+    private static boolean probeMultishot(IoUring ring) throws IOException {
+        int efd = Check.check("eventfd", EventFd.create(1, EventFd.CLOEXEC | EventFd.NONBLOCK));
+        try {
+            long probe = WAKER_BIT | PROBE_SLOT;
+            ring.prepPollAdd(efd, Epoll.EPOLLIN, IoUring.POLL_ADD_MULTI, probe);
+            int r;
+            do {
+                r = ring.submitAndWait(1, 1_000_000_000L);
+            } while (r == -Errno.EINTR);
+            if (r < 0) {
+                throw Check.error("io_uring_enter", -r);
+            }
+            int head = ring.cqHead();
+            boolean more = false;
+            boolean seen = false;
+            for (int i = head; i != ring.cqTail(); i++) {
+                if (ring.cqeUserData(i) == probe) {
+                    seen = true;
+                    more = ring.cqeResult(i) > 0 && (ring.cqeFlags(i) & IoUring.CQE_F_MORE) != 0;
+                }
+            }
+            ring.advanceCq(ring.cqTail());
+            if (!seen) {
+                throw new IOException("io_uring: the multishot poll probe did not complete within a second");
+            }
+            if (more) {
+                ring.prepPollRemove(probe, CONTROL, 0);
+            }
+            Check.check("io_uring_enter", ring.submit(ring.sqPending()));
+            return more;
+        } finally {
+            Fd.close(efd);
+        }
+    }
+
+    @Override
+    public Backend backend() {
+        return Backend.IO_URING;
+    }
+
+    @Override
+    public EventFormat eventFormat() {
+        return IoUringEventFormat.INSTANCE;
+    }
+
+    /** Whether registrations use multishot poll (false: one-shot polls re-armed by this side). */
+    public boolean multishot() {
+        return multishot;
+    }
+
+    /**
+     * Takes the lock, spinning briefly before queueing: every critical section is short (no
+     * wait inside, at most a non-blocking io_uring_enter), and a contended
+     * {@link ReentrantLock#lock()} allocates a queue node, which would put garbage on the wake
+     * and poll paths whenever a waker or a registering thread meets the polling thread.
+     */
+    private void acquire() {
+        for (int spins = 0; spins < 1_000; spins++) {
+            if (lock.tryLock()) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        lock.lock();
+    }
+
+    /** Completions in the ring, not yet consumed. */
+    int completionsWaiting() {
+        acquire();
+        try {
+            return ring.cqReady();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** SQEs written and not yet handed to the kernel (changes waiting for the next poll). */
+    int unsubmitted() {
+        acquire();
+        try {
+            return ring.sqPending();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- select ----------------------------------------------------------------------------
+
+    @Override
+    protected int implSelect(MemorySegment buffer, int capacity, long timeoutNanos) throws IOException {
+        // Kept small: completions are often in the ring already (a thread's own writes complete
+        // the polls of their peers before the write returns), and the callers' I/O paths compile
+        // into the same unit; a larger method here pushed their buffer segments out of escape
+        // analysis (JMH -prof gc: 72 B per pipe round trip).
+        int n;
+        acquire();
+        try {
+            round = round == Integer.MAX_VALUE ? 1 : round + 1;
+            n = reap(buffer, 0, capacity);
+        } finally {
+            lock.unlock();
+        }
+        if (n > 0) {
+            return n;
+        }
+        return timeoutNanos == 0 ? selectNow(buffer, capacity) : await(buffer, capacity, timeoutNanos);
+    }
+
+    /** Nothing in the ring and no waiting: applies the changes made since the last poll. */
+    private int selectNow(MemorySegment buffer, int capacity) throws IOException {
+        acquire();
+        try {
+            if (ring.sqPending() == 0) {
+                return 0;
+            }
+            // What the changes report at once (a level-triggered descriptor still ready)
+            // belongs to this poll.
+            submitLocked();
+            return reap(buffer, 0, capacity);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Submits the changes made since the last poll and waits, in one io_uring_enter. */
+    private int await(MemorySegment buffer, int capacity, long timeoutNanos) throws IOException {
+        long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0L;
+        long wait = timeoutNanos;
+        int n;
+        while (true) {
+            if (interrupted) {
+                // An interrupt came before this wait (its NOP may already have been reaped).
+                interrupted = false;
+                return 0;
+            }
+            int toSubmit;
+            acquire();
+            try {
+                toSubmit = ring.sqPending();
+                waiting = true;
+            } finally {
+                lock.unlock();
+            }
+            int r;
+            try {
+                r = ring.submitAndWait(toSubmit, wait);
+            } finally {
+                acquire();
+                waiting = false;
+            }
+            try {
+                if (r == -Errno.EBUSY || r == -Errno.EAGAIN) {
+                    // Completions wait in the kernel's overflow list: take what is in the ring
+                    // and bring the rest over; the changes go with the next wait.
+                    n = reap(buffer, 0, capacity);
+                    if (n == 0) {
+                        ring.flushOverflow();
+                        n = reap(buffer, 0, capacity);
+                    }
+                    return n;
+                }
+                if (r < 0 && r != -Errno.ETIME && r != -Errno.EINTR) {
+                    throw Check.error("io_uring_enter", -r);
+                }
+                n = reap(buffer, 0, capacity);
+                if (n == 0 && (ring.sqFlags() & IoUring.SQ_CQ_OVERFLOW) != 0) {
+                    ring.flushOverflow();
+                    n = reap(buffer, 0, capacity);
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (interrupted) {
+                interrupted = false;
+                return n;
+            }
+            if (n > 0 || r == -Errno.ETIME || r == -Errno.EINTR) {
+                return n;
+            }
+            // Woken by completions that reported nothing (a removed request's last one, an
+            // interrupt of an earlier poll): wait again for the time that is left.
+            if (timeoutNanos > 0) {
+                wait = deadline - System.nanoTime();
+                if (wait <= 0) {
+                    return 0;
+                }
+            }
+        }
+    }
+
+    /**
+     * Consumes completions into {@code buffer} from slot {@code n}, until the ring is empty or the
+     * buffer is full (the rest stays in the ring for the next poll). Under the lock.
+     *
+     * @return the number of events in the buffer
+     */
+    private int reap(MemorySegment buffer, int n, int capacity) throws IOException {
+        int head = ring.cqHead();
+        int tail = ring.cqTail();
+        int[] gens = this.gens;
+        for (; head != tail; head++) {
+            long userData = ring.cqeUserData(head);
+            if (userData == CONTROL) {
+                continue;
+            }
+            if (userData < 0) {
+                int slot = (int) userData;
+                NopWaker waker = slot < wakers.length ? wakers[slot] : null;
+                if (waker == null) {
+                    continue; // an interrupt, the open-time probe, or a closed waker's last NOP
+                }
+                if (n == capacity) {
+                    break;
+                }
+                waker.pending = false;
+                IoUringEventFormat.write(buffer, n++, waker.token, Epoll.EPOLLIN);
+                continue;
+            }
+            int fd = (int) userData;
+            int gen = (int) (userData >>> 32);
+            if (fd >= gens.length || gens[fd] != gen) {
+                continue; // a request removed or replaced since: nothing for its old token
+            }
+            int res = ring.cqeResult(head);
+            boolean merge = reportedRound[fd] == round;
+            boolean report = res > 0 || (res < 0 && res != -Errno.ECANCELED);
+            if (report && !merge && n == capacity) {
+                break;
+            }
+            if ((ring.cqeFlags(head) & IoUring.CQE_F_MORE) == 0) {
+                finished(fd, res);
+            }
+            if (report) {
+                int mask = res > 0 ? res : POLLERR | POLLHUP;
+                if (merge) {
+                    int slot = reportedSlot[fd];
+                    IoUringEventFormat.write(buffer, slot, tokens[fd], IoUringEventFormat.mask(buffer, slot) | mask);
+                } else {
+                    reportedRound[fd] = round;
+                    reportedSlot[fd] = n;
+                    IoUringEventFormat.write(buffer, n++, tokens[fd], mask);
+                }
+            }
+        }
+        // Only forward: a re-arm above may have submitted, and a submission drops stale
+        // completions from the head (never past the live one being handled here).
+        if (head - ring.cqHead() > 0) {
+            ring.advanceCq(head);
+        }
+        return n;
+    }
+
+    /**
+     * A registration's poll request completed for good: re-arm it unless it is one-shot and
+     * fired, or it failed.
+     */
+    private void finished(int fd, int res) throws IOException {
+        byte state = states[fd];
+        states[fd] = (byte) (state & ~ARMED);
+        int trigger = state & TRIGGER_MASK;
+        if (res == -Errno.ECANCELED || (res > 0 && trigger != ONESHOT)) {
+            arm(fd);
+        }
+    }
+
+    // ---- registration ------------------------------------------------------------------------
+
+    @Override
+    protected void implRegister(int fd, long token, Interest interest, Trigger trigger) throws IOException {
+        int mask = mask(interest);
+        acquire();
+        try {
+            if (fd < gens.length && gens[fd] != 0) {
+                throw Check.error("IORING_OP_POLL_ADD", Errno.EEXIST);
+            }
+            int gen = newGeneration();
+            long userData = userData(fd, gen);
+            pushPollAdd(fd, mask, trigger(trigger), userData);
+            // Submitted at once: a bad descriptor must fail this call, as epoll_ctl would.
+            submitLocked();
+            int error = immediateError(userData);
+            if (error != 0) {
+                throw Check.error("IORING_OP_POLL_ADD", error);
+            }
+            ensureCapacity(fd);
+            gens[fd] = gen;
+            tokens[fd] = token;
+            masks[fd] = mask;
+            states[fd] = (byte) (trigger(trigger) | ARMED);
+            reportedRound[fd] = 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    protected void implReregister(int fd, long token, Interest interest, Trigger trigger) throws IOException {
+        int mask = mask(interest);
+        acquire();
+        try {
+            requireRegistered(fd);
+            disarm(fd);
+            gens[fd] = newGeneration();
+            tokens[fd] = token;
+            masks[fd] = mask;
+            states[fd] = trigger(trigger);
+            reportedRound[fd] = 0;
+            arm(fd);
+            if (waiting) {
+                // The waiting thread's io_uring_enter has passed: it would not see this change
+                // before it wakes for something else.
+                submitLocked();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    protected void implDeregister(int fd) throws IOException {
+        acquire();
+        try {
+            requireRegistered(fd);
+            disarm(fd);
+            gens[fd] = 0;
+            states[fd] = 0;
+            // At once: the poll request holds the open file, which the caller may close next.
+            submitLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** ENOENT when {@code fd} is not registered here; EBADF, as epoll says first, if it is not open. */
+    private void requireRegistered(int fd) throws IOException {
+        if (fd < gens.length && gens[fd] != 0) {
+            return;
+        }
+        int error = Fd.fcntl(fd, Fd.F_GETFD, 0) < 0 ? Errno.EBADF : Errno.ENOENT;
+        throw Check.error("IORING_OP_POLL_REMOVE", error);
+    }
+
+    /** Queues the removal of the registration's live poll request, if any. */
+    private void disarm(int fd) throws IOException {
+        if ((states[fd] & ARMED) != 0) {
+            if (!ring.prepPollRemove(userData(fd, gens[fd]), CONTROL, removeFlags)) {
+                submitLocked();
+                ring.prepPollRemove(userData(fd, gens[fd]), CONTROL, removeFlags);
+            }
+            states[fd] &= ~ARMED;
+        }
+    }
+
+    /** Queues a poll request for the registration as it stands. */
+    private void arm(int fd) throws IOException {
+        pushPollAdd(fd, masks[fd], states[fd] & TRIGGER_MASK, userData(fd, gens[fd]));
+        states[fd] |= ARMED;
+    }
+
+    private void pushPollAdd(int fd, int mask, int trigger, long userData) throws IOException {
+        int flags = trigger == EDGE && multishot ? IoUring.POLL_ADD_MULTI : 0;
+        if (!ring.prepPollAdd(fd, mask, flags, userData)) {
+            submitLocked();
+            ring.prepPollAdd(fd, mask, flags, userData);
+        }
+    }
+
+    /**
+     * Hands every prepared SQE to the kernel. Under the lock. First drops the completions at the
+     * head of the ring that report nothing (removed requests' last ones), which only the polling
+     * thread would otherwise consume: a program that changes registrations for a long time
+     * without polling must not fill the ring and then the kernel's overflow list with them.
+     */
+    private void submitLocked() throws IOException {
+        dropStaleHead();
+        int pending;
+        while ((pending = ring.sqPending()) > 0) {
+            int r = ring.submit(pending);
+            if (r == -Errno.EINTR) {
+                continue;
+            }
+            if (r < 0) {
+                throw Check.error("io_uring_enter", -r);
+            }
+        }
+    }
+
+    /** Consumes completions at the head of the ring while they are for no live registration or waker. */
+    private void dropStaleHead() {
+        int head = ring.cqHead();
+        int tail = ring.cqTail();
+        int start = head;
+        for (; head != tail; head++) {
+            long userData = ring.cqeUserData(head);
+            if (userData == CONTROL) {
+                continue;
+            }
+            if (userData < 0) {
+                int slot = (int) userData;
+                if (slot < wakers.length && wakers[slot] != null) {
+                    break;
+                }
+                continue;
+            }
+            int fd = (int) userData;
+            if (fd < gens.length && gens[fd] == (int) (userData >>> 32)) {
+                break;
+            }
+        }
+        if (head != start) {
+            ring.advanceCq(head);
+        }
+    }
+
+    /**
+     * The error of the completion for {@code userData} that its submission just produced, or 0.
+     * Only looks: the polling thread consumes it later (and drops it, the request being unknown).
+     */
+    private int immediateError(long userData) {
+        int tail = ring.cqTail();
+        for (int i = ring.cqHead(); i != tail; i++) {
+            if (ring.cqeUserData(i) == userData) {
+                int res = ring.cqeResult(i);
+                if (res < 0) {
+                    return -res;
+                }
+            }
+        }
+        return 0;
+    }
+
+    private int newGeneration() {
+        int gen = nextGen;
+        nextGen = gen == Integer.MAX_VALUE ? 1 : gen + 1;
+        return gen;
+    }
+
+    private static long userData(int fd, int gen) {
+        return ((long) gen << 32) | (fd & 0xffff_ffffL);
+    }
+
+    private void ensureCapacity(int fd) {
+        if (fd < gens.length) {
+            return;
+        }
+        int size = Math.max(fd + 1, gens.length * 2);
+        gens = Arrays.copyOf(gens, size);
+        tokens = Arrays.copyOf(tokens, size);
+        masks = Arrays.copyOf(masks, size);
+        states = Arrays.copyOf(states, size);
+        reportedRound = Arrays.copyOf(reportedRound, size);
+        reportedSlot = Arrays.copyOf(reportedSlot, size);
+    }
+
+    private static byte trigger(Trigger trigger) {
+        return switch (trigger) {
+            case EDGE -> EDGE;
+            case LEVEL -> LEVEL;
+            case ONESHOT -> ONESHOT;
+        };
+    }
+
+    /** The poll mask for an interest: as on epoll. */
+    private static int mask(Interest interest) {
+        int e = 0;
+        if (interest.isReadable()) {
+            e |= Epoll.EPOLLIN | Epoll.EPOLLRDHUP;
+        }
+        if (interest.isWritable()) {
+            e |= Epoll.EPOLLOUT;
+        }
+        if (interest.isPriority()) {
+            e |= Epoll.EPOLLPRI;
+        }
+        return e;
+    }
+
+    // ---- wakers, interrupt, close --------------------------------------------------------------
+
+    @Override
+    protected SelectorWaker implOpenWaker(long token) throws IOException {
+        acquire();
+        try {
+            int slot = 0;
+            while (slot < wakers.length && wakers[slot] != null) {
+                slot++;
+            }
+            if (slot == wakers.length) {
+                wakers = Arrays.copyOf(wakers, wakers.length * 2);
+            }
+            NopWaker waker = new NopWaker(slot, token);
+            wakers[slot] = waker;
+            return waker;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Posts a NOP completion with {@code userData}, waking a waiting select. The SQE is written
+     * under the lock but submitted after releasing it: the select this wakes wants the lock the
+     * moment its wait ends, and a lock held across this io_uring_enter would make it queue
+     * (allocating) on every wake. Unlike a register, nothing needs the completion synchronously.
+     * Submitting everything unconsumed at the time of the release covers the NOP whichever
+     * thread's io_uring_enter the kernel serves first: the kernel consumes in ring order.
+     */
+    private void postNop(long userData) throws IOException {
+        int pending;
+        acquire();
+        try {
+            if (!ring.prepNop(userData)) {
+                submitLocked();
+                ring.prepNop(userData);
+            }
+            pending = ring.sqPending();
+        } finally {
+            lock.unlock();
+        }
+        int r;
+        do {
+            r = ring.submit(pending);
+        } while (r == -Errno.EINTR);
+        if (r < 0) {
+            throw Check.error("io_uring_enter", -r);
+        }
+    }
+
+    /**
+     * Makes a select that is blocked, or about to block, return promptly: a NOP completion ends
+     * its wait, and the flag, set first, stops it from waiting (again). One interrupt ends one
+     * select; one that finds no select in progress makes the next one return at once.
+     */
+    @Override
+    protected void implInterrupt() throws IOException {
+        interrupted = true;
+        postNop(WAKER_BIT | INTERRUPT_SLOT);
+    }
+
+    @Override
+    protected void implClose() throws IOException {
+        Check.check("close", ring.close());
+    }
+
+    @Override
+    public String toString() {
+        return "IoUringSelector[fd=" + ring.fd() + (multishot ? ", multishot" : ", one-shot") + (isClosed() ? ", closed]" : "]");
+    }
+
+    /**
+     * A waker that posts an {@code IORING_OP_NOP} completion carrying its slot. At most one NOP is
+     * in flight: wakes while it is pending coalesce into the event it will produce.
+     */
+    private final class NopWaker implements SelectorWaker {
+        private static final VarHandle PENDING;
+
+        static {
+            try {
+                PENDING = MethodHandles.lookup().findVarHandle(NopWaker.class, "pending", boolean.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private final int slot;
+        private final long token;
+        private final CloseGuard guard = new CloseGuard();
+        /** A NOP is posted and its completion not yet reported; cleared by the polling thread. */
+        volatile boolean pending;
+
+        NopWaker(int slot, long token) {
+            this.slot = slot;
+            this.token = token;
+        }
+
+        @Override
+        public void wake() throws IOException {
+            if (!guard.enter()) {
+                throw new ClosedSelectorException();
+            }
+            try {
+                if (PENDING.compareAndSet(this, false, true)) {
+                    try {
+                        postNop(WAKER_BIT | slot);
+                    } catch (IOException | RuntimeException e) {
+                        pending = false;
+                        throw e;
+                    }
+                }
+            } finally {
+                guard.exit();
+            }
+        }
+
+        @Override
+        public void close() {
+            if (guard.close()) {
+                acquire();
+                try {
+                    if (wakers[slot] == this) {
+                        wakers[slot] = null;
+                    }
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package dev.pollux.internal.uring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pollux.Interest;
+import dev.pollux.OsException;
+import dev.pollux.Trigger;
+import dev.pollux.ffi.epoll.Errno;
+import dev.pollux.ffi.epoll.EventFd;
+import dev.pollux.ffi.epoll.Fd;
+import dev.pollux.internal.EventFormat;
+import dev.pollux.internal.Readiness;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What is particular to the io_uring selector, below the public API (the whole suite also runs on
+ * it with {@code -Dpollux.backend=io_uring}): the one-shot fallback, stale completions, batching,
+ * and why it refuses to open. Needs a kernel that allows io_uring (5.11 or later).
+ */
+class IoUringSelectorTest {
+    private static final long PATIENCE = 5_000_000_000L;
+    private static final int CAPACITY = 16;
+
+    private final Arena arena = Arena.ofConfined();
+    private final MemorySegment events = arena.allocate(CAPACITY * IoUringEventFormat.SIZE, 8);
+    private final EventFormat format = IoUringEventFormat.INSTANCE;
+    private IoUringSelector selector;
+    private int efd;
+
+    @BeforeEach
+    void openEventFd() {
+        efd = EventFd.create(0, EventFd.CLOEXEC | EventFd.NONBLOCK);
+        assertTrue(efd >= 0);
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        if (selector != null) {
+            selector.close();
+        }
+        Fd.close(efd);
+        arena.close();
+    }
+
+    private int select(long timeoutNanos) throws IOException {
+        return selector.select(events, CAPACITY, timeoutNanos);
+    }
+
+    @Test
+    void multishotPollIsDetectedOnKernelsThatHaveIt() throws IOException {
+        selector = IoUringSelector.open();
+        String[] version = System.getProperty("os.version").split("[.-]");
+        int major = Integer.parseInt(version[0]);
+        int minor = Integer.parseInt(version[1]);
+        boolean has = major > 5 || (major == 5 && minor >= 13);
+        assertEquals(has, selector.multishot(), "multishot poll exists from Linux 5.13; this is " + System.getProperty("os.version"));
+    }
+
+    @Test
+    void oneShotFallbackRearmsEdgeRegistrations() throws IOException {
+        System.setProperty(IoUringSelector.MULTISHOT_PROPERTY, "false");
+        try {
+            selector = IoUringSelector.open();
+        } finally {
+            System.clearProperty(IoUringSelector.MULTISHOT_PROPERTY);
+        }
+        assertFalse(selector.multishot());
+        selector.register(efd, 5, Interest.READABLE, Trigger.EDGE);
+        assertEquals(0, select(0));
+        for (int round = 0; round < 3; round++) {
+            assertEquals(0, EventFd.add(efd, 1));
+            assertEquals(1, select(PATIENCE), "round " + round);
+            assertEquals(5, format.token(events, 0));
+            assertTrue((format.readiness(events, 0) & Readiness.READABLE) != 0);
+            assertEquals(0, EventFd.reset(efd));
+            // Drained before the re-armed request reached the kernel: nothing more to report.
+            assertEquals(0, select(20_000_000L));
+        }
+        selector.deregister(efd);
+        assertEquals(0, EventFd.add(efd, 1));
+        assertEquals(0, select(20_000_000L));
+    }
+
+    @Test
+    void completionsOfAReplacedRequestCarryNoOldToken() throws IOException {
+        selector = IoUringSelector.open();
+        selector.register(efd, 1, Interest.READABLE, Trigger.EDGE);
+        assertEquals(0, EventFd.add(efd, 1)); // the old request completes now, into the ring
+        selector.reregister(efd, 2, Interest.READABLE, Trigger.EDGE);
+        int n = select(PATIENCE);
+        assertEquals(1, n, "the new request reports the descriptor, still readable, once");
+        assertEquals(2, format.token(events, 0));
+
+        assertEquals(0, EventFd.add(efd, 1)); // another completion waits in the ring...
+        selector.deregister(efd); // ...and must not come out after this
+        assertEquals(0, select(20_000_000L));
+    }
+
+    @Test
+    void reregisterOnThePollingThreadWaitsForTheNextPoll() throws IOException {
+        selector = IoUringSelector.open();
+        selector.register(efd, 1, Interest.READABLE, Trigger.EDGE);
+        assertEquals(0, selector.unsubmitted(), "register submits at once, to report a bad descriptor");
+        selector.reregister(efd, 2, Interest.READABLE.add(Interest.WRITABLE), Trigger.EDGE);
+        assertEquals(2, selector.unsubmitted(), "the removal and the new request wait for the next poll");
+        assertEquals(1, select(PATIENCE));
+        assertEquals(0, selector.unsubmitted());
+        assertEquals(2, format.token(events, 0));
+        assertTrue((format.readiness(events, 0) & Readiness.WRITABLE) != 0);
+        selector.deregister(efd);
+        assertEquals(0, selector.unsubmitted(), "deregister submits at once: the request holds the open file");
+    }
+
+    @Test
+    void completionsOfOneDescriptorMergeIntoOneEvent() throws IOException {
+        selector = IoUringSelector.open();
+        selector.register(efd, 9, Interest.READABLE, Trigger.EDGE);
+        for (int i = 0; i < 5; i++) {
+            assertEquals(0, EventFd.add(efd, 1)); // five wake-ups, five completions
+        }
+        assertEquals(1, select(PATIENCE));
+        assertEquals(9, format.token(events, 0));
+    }
+
+    @Test
+    void churnWithoutPollingDoesNotFillTheCompletionRing() throws IOException {
+        selector = IoUringSelector.open();
+        for (int i = 0; i < 10_000; i++) {
+            selector.register(efd, i, Interest.READABLE, Trigger.EDGE);
+            selector.reregister(efd, i, Interest.READABLE.add(Interest.WRITABLE), Trigger.EDGE);
+            selector.deregister(efd);
+        }
+        // Each round leaves cancelled requests' completions; later submissions drop them.
+        assertTrue(selector.completionsWaiting() <= 4, "completions left: " + selector.completionsWaiting());
+        selector.register(efd, 77, Interest.READABLE, Trigger.EDGE);
+        assertEquals(0, EventFd.add(efd, 1));
+        assertEquals(1, select(PATIENCE));
+        assertEquals(77, format.token(events, 0));
+    }
+
+    @Test
+    void interruptEndsABlockedSelect() throws Exception {
+        selector = IoUringSelector.open();
+        int[] result = {-1};
+        Throwable[] failure = {null};
+        Thread poller = new Thread(() -> {
+            try {
+                result[0] = select(-1);
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        });
+        poller.start();
+        Thread.sleep(100); // most likely blocked in io_uring_enter by now; if not, the flag stops it
+        selector.implInterrupt();
+        poller.join(PATIENCE / 1_000_000L);
+        assertFalse(poller.isAlive(), "select did not return after implInterrupt");
+        assertEquals(null, failure[0]);
+        assertEquals(0, result[0]);
+
+        // Interrupted before it waits: the next select returns at once, then selects block again.
+        selector.implInterrupt();
+        assertEquals(0, select(-1));
+        assertEquals(0, select(20_000_000L));
+    }
+
+    @Test
+    void moreReadyLevelTriggeredDescriptorsThanSubmissionSlots() throws IOException {
+        selector = IoUringSelector.open();
+        int count = 600; // more re-arms per poll than the 256-entry submission ring holds
+        int[] fds = new int[2 * count];
+        MemorySegment many = arena.allocate(1024 * IoUringEventFormat.SIZE, 8);
+        MemorySegment one = arena.allocate(1);
+        try {
+            for (int i = 0; i < count; i++) {
+                int[] pair = new int[2];
+                assertEquals(0, Fd.pipe2(pair, Fd.O_NONBLOCK | Fd.O_CLOEXEC));
+                fds[2 * i] = pair[0];
+                fds[2 * i + 1] = pair[1];
+                assertEquals(1, Fd.write(pair[1], one, 1));
+                selector.register(pair[0], i, Interest.READABLE, Trigger.LEVEL);
+            }
+            for (int round = 0; round < 3; round++) {
+                java.util.BitSet seen = new java.util.BitSet();
+                long deadline = System.nanoTime() + PATIENCE;
+                while (seen.cardinality() < count && System.nanoTime() < deadline) {
+                    int n = selector.select(many, 1024, 100_000_000L);
+                    for (int i = 0; i < n; i++) {
+                        seen.set((int) format.token(many, i));
+                    }
+                }
+                assertEquals(count, seen.cardinality(), "round " + round + ": level-triggered, all still ready");
+            }
+        } finally {
+            for (int fd : fds) {
+                if (fd > 0) {
+                    Fd.close(fd);
+                }
+            }
+        }
+    }
+
+    @Test
+    void refusalSaysWhy() {
+        UnsupportedOperationException eperm = IoUringSelector.unavailable("io_uring_setup", Errno.EPERM);
+        assertTrue(eperm.getMessage().contains("EPERM"), eperm.getMessage());
+        assertTrue(eperm.getMessage().contains("io_uring_disabled"), eperm.getMessage());
+        assertEquals("io_uring_setup", assertInstanceOf(OsException.class, eperm.getCause()).call());
+        UnsupportedOperationException enosys = IoUringSelector.unavailable("io_uring_setup", Errno.ENOSYS);
+        assertTrue(enosys.getMessage().contains("no io_uring"), enosys.getMessage());
+    }
+}
