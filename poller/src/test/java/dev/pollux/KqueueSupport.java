@@ -86,10 +86,11 @@ public final class KqueueSupport {
      * Descriptors one open Poll holds, as {@link OpenFds#count()} counts them: an epoll
      * descriptor and the eventfd a close from another thread interrupts a poll with, or a kqueue
      * descriptor (on libkqueue the write end of a pipe; the read end, the epoll instance and the
-     * eventfds behind it, the interrupt's among them, are libkqueue's and not counted).
+     * eventfds behind it, the interrupt's among them, are libkqueue's and not counted), or the
+     * io_uring ring's descriptor (its interrupt is a NOP completion).
      */
     public static int descriptorsPerPoll() {
-        return onKqueue() ? 1 : 2;
+        return onKqueue() || onIoUring() ? 1 : 2;
     }
 
     /**
