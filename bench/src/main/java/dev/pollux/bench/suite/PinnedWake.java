@@ -28,8 +28,11 @@ import java.util.regex.Pattern;
  * microseconds in a VM) and hides the library's own cost; and its C floor ran apart from it.
  */
 final class PinnedWake {
-    /** Where the two threads run. */
-    record Layout(String label, int cpuA, int cpuB) {}
+    /**
+     * Where the two threads run; {@code share} is the fraction of the mode's round trips a run
+     * makes (a wake across CPUs costs the wake-up of an idle CPU, ten times the switch on one).
+     */
+    record Layout(String label, int cpuA, int cpuB, double share) {}
 
     /** One layout's medians; ratios are medians of the per-pair ratios, with their range. */
     record Row(Layout layout, int pairs, double cNanos, double polluxNanos, double ratio, double ratioMin,
@@ -46,9 +49,10 @@ final class PinnedWake {
         if (cpus.isEmpty()) {
             return layouts;
         }
-        layouts.add(new Layout("one CPU (A and B on CPU " + cpus.get(0) + ")", cpus.get(0), cpus.get(0)));
+        layouts.add(new Layout("one CPU (A and B on CPU " + cpus.get(0) + ")", cpus.get(0), cpus.get(0), 1));
         if (cpus.size() > 1) {
-            layouts.add(new Layout("two CPUs (A on " + cpus.get(0) + ", B on " + cpus.get(1) + ")", cpus.get(0), cpus.get(1)));
+            layouts.add(new Layout("two CPUs (A on " + cpus.get(0) + ", B on " + cpus.get(1) + ")", cpus.get(0), cpus.get(1),
+                    0.25));
         }
         return layouts;
     }
@@ -63,14 +67,14 @@ final class PinnedWake {
         List<Row> rows = new ArrayList<>();
         for (Layout layout : layouts()) {
             System.err.println("wake round trip, " + layout.label() + ": C floor and Pollux interleaved, "
-                    + mode.wakePairs + " pairs of " + mode.wakePinnedIterations + " round trips");
+                    + mode.wakePairs + " pairs of " + iterations(mode, layout) + " round trips");
             rows.add(run(floor, mode, layout));
         }
         return rows;
     }
 
     private static Row run(Path floor, Mode mode, Layout layout) throws IOException, InterruptedException {
-        int iterations = mode.wakePinnedIterations;
+        int iterations = iterations(mode, layout);
         List<String> command = List.of(ProcessHandle.current().info().command().orElse("java"),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 "dev.pollux.bench.WakeProbe", "--serve", "--cpu-a", Integer.toString(layout.cpuA()),
@@ -108,6 +112,10 @@ final class PinnedWake {
                 probe.destroyForcibly();
             }
         }
+    }
+
+    private static int iterations(Mode mode, Layout layout) {
+        return Math.max(1000, (int) (mode.wakePinnedIterations * layout.share()));
     }
 
     private static double[] parse(String line) throws IOException {
