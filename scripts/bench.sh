@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds and runs the benchmark suite: JMH (Pollux vs JDK NIO, with -prof gc), the C floor
-# programs and the TCP echo comparison (Pollux, Pollux on the executor, JDK NIO, Netty epoll,
-# C floor) driven by the C epoll load generator. Prints one Markdown report on stdout (paste it
-# into bench/RESULTS.md); progress goes to stderr; the report is also kept in
+# programs, the cross-thread wake round trip with both threads pinned to one CPU and to two,
+# interleaved with its C floor, and the TCP echo comparison (Pollux, Pollux on the executor,
+# JDK NIO, Netty epoll, C floor) driven by the C epoll load generator. Prints one Markdown report
+# on stdout (paste it into bench/RESULTS.md); progress goes to stderr; the report is also kept in
 # bench/target/suite/report-<mode>.md.
 #
 #   scripts/bench.sh            quick mode (the default): a few minutes, usable ratios
@@ -14,7 +15,8 @@
 #                               only draws the figures of a saved report (bench/RESULTS.md too)
 #
 # Other arguments go to dev.pollux.bench.suite.Suite, for instance --servers pollux,netty,c,
-# --skip-micro, --skip-echo, --connections 32 --depth 1 --size 64.
+# --skip-micro, --skip-echo, --skip-wake, --wake-only (the pinned wake round trip alone),
+# --connections 32 --depth 1 --size 64.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

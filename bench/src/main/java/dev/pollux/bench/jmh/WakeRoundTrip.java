@@ -24,6 +24,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * blocked in its poll; B wakes A back; A's poll returns. One operation is one round trip: two
  * wakes and two blocking waits, on two threads. The C floor
  * ({@code bench/src/main/c/wake_roundtrip.c}) does the same with an eventfd per thread.
+ *
+ * <p>Neither thread is pinned: on an idle machine the scheduler runs them on two CPUs, and each
+ * wake then waits for an idle CPU to wake up (tens of microseconds in a VM), which hides the
+ * library's own cost. {@link dev.pollux.bench.WakeProbe}, run by the suite interleaved with the C
+ * floor, measures the same round trip pinned to one CPU and to two.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -27,13 +27,9 @@ final class Floor {
         }
         List<Double> values = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
-            List<String> command = new ArrayList<>(List.of(binary.toString(), Integer.toString(iterations)));
-            command.addAll(List.of(extra));
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (p.waitFor() != 0) {
-                throw new IOException(binary + " failed: " + out);
-            }
+            List<String> args = new ArrayList<>(List.of(Integer.toString(iterations)));
+            args.addAll(List.of(extra));
+            String out = output(binary, args.toArray(String[]::new));
             Matcher m = NS_PER_OP.matcher(out);
             if (!m.find()) {
                 throw new IOException(binary + " printed no ns_per_op: " + out);
@@ -42,5 +38,17 @@ final class Floor {
         }
         Collections.sort(values);
         return values.get(values.size() / 2);
+    }
+
+    /** Runs {@code binary} with {@code args} once and returns what it printed; fails if it fails. */
+    static String output(Path binary, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(binary.toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IOException(binary + " failed: " + out);
+        }
+        return out;
     }
 }

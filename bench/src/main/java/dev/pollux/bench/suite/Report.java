@@ -22,19 +22,21 @@ final class Report {
     /** The pipe floor in a process with one more (idle) thread, as every JVM has. */
     private final double pipeFloorThreaded;
     private final double wakeFloor;
+    private final List<PinnedWake.Row> wake;
     private final Echo.Load load;
     private final List<Echo.Row> single;
     private final List<Echo.Row> multi;
     private PrintStream out;
 
     Report(Mode mode, String command, Map<String, Micro.Figure> figures, double pipeFloor, double pipeFloorThreaded,
-            double wakeFloor, Echo.Load load, List<Echo.Row> single, List<Echo.Row> multi) {
+            double wakeFloor, List<PinnedWake.Row> wake, Echo.Load load, List<Echo.Row> single, List<Echo.Row> multi) {
         this.mode = mode;
         this.command = command;
         this.f = figures;
         this.pipeFloor = pipeFloor;
         this.pipeFloorThreaded = pipeFloorThreaded;
         this.wakeFloor = wakeFloor;
+        this.wake = wake;
         this.load = load;
         this.single = single;
         this.multi = multi;
@@ -53,6 +55,11 @@ final class Report {
         out.println();
         if (!f.isEmpty()) {
             micro();
+        }
+        if (!wake.isEmpty()) {
+            pinnedWake();
+        }
+        if (!f.isEmpty()) {
             scaling();
             registration();
             executor();
@@ -72,7 +79,7 @@ final class Report {
         out.println("| benchmark | Pollux | JDK NIO | C floor | Pollux / C | Pollux / NIO | Pollux B/op | NIO B/op |");
         out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
         microRow("pipe token passing (1 thread)", "PipePingPong", pipeFloor);
-        microRow("wake round trip (2 threads)", "WakeRoundTrip", wakeFloor);
+        microRow("wake round trip (2 threads, unpinned)", "WakeRoundTrip", wakeFloor);
         out.println();
         Micro.Figure pipe = f.get("PipePingPong.pollux");
         if (pipe != null && !Double.isNaN(pipeFloorThreaded)) {
@@ -81,6 +88,27 @@ final class Report {
                     num(pipeFloorThreaded, 1), ratio(pipe, pipeFloorThreaded));
             out.println();
         }
+    }
+
+    /** The wake round trip users pay for, pinned, interleaved with its C floor ({@link PinnedWake}). */
+    private void pinnedWake() {
+        out.println("### Wake round trip, pinned (ns/op, interleaved with the C floor)");
+        out.println();
+        out.println("| threads on | C floor | Pollux | Pollux / C | range of pairs | C CPU ns/op | Pollux CPU ns/op | Pollux / C (CPU) | pairs |");
+        out.println("|---|---:|---:|---:|---|---:|---:|---:|---:|");
+        for (PinnedWake.Row r : wake) {
+            out.printf("| %s | %s | %s | %s | %s-%s | %s | %s | %s | %d |%n", r.layout().label(), num(r.cNanos(), 1),
+                    num(r.polluxNanos(), 1), num(r.ratio(), 2) + "x", num(r.ratioMin(), 2), num(r.ratioMax(), 2),
+                    num(r.cCpuNanos(), 1), num(r.polluxCpuNanos(), 1), num(r.cpuRatio(), 2) + "x", r.pairs());
+        }
+        out.println();
+        out.println("Thread A wakes thread B (blocked in poll with no timeout) and waits in its own poll for B's wake back:"
+                + " one op is one round trip. Runs alternate C, Pollux, C, Pollux... on the same CPUs; each figure is the"
+                + " median over the pairs and Pollux / C the median of the pairs' ratios. CPU ns/op is the CPU time of"
+                + " the two threads per round trip (their thread clocks), which other load disturbs less than wall time."
+                + (f.isEmpty() ? "" : " The JMH wake row above leaves the threads to the scheduler, which spreads them"
+                        + " over two CPUs, where the wake-up of an idle CPU dominates."));
+        out.println();
     }
 
     private void microRow(String label, String bench, double floor) {
@@ -194,7 +222,10 @@ final class Report {
                     pipe.bytesPerOp() < 0.5 && (wake == null || wake.bytesPerOp() < 0.5) ? "yes" : "NO");
             flatness();
         }
-        if (wake != null) {
+        if (!this.wake.isEmpty()) {
+            PinnedWake.Row oneCpu = this.wake.get(0);
+            target("wake round trip, one CPU, pinned <= 1.10x C floor (interleaved)", oneCpu.ratio(), 1.10);
+        } else if (wake != null) {
             target("wake round trip <= 1.10x C floor", wake.nanos() / wakeFloor, 1.10);
         }
         executorAllocation();

@@ -11,14 +11,15 @@ import java.util.Map;
 
 /**
  * The whole comparison in one run, as {@code scripts/bench.sh} starts it: the JMH benchmarks
- * (Pollux and JDK NIO, with the gc profiler), the C floor programs, and the echo benchmark over
- * every available server, then one Markdown report on standard output (progress goes to
- * standard error), ready to paste into {@code bench/RESULTS.md}.
+ * (Pollux and JDK NIO, with the gc profiler), the C floor programs, the pinned wake round trip
+ * interleaved with its C floor ({@link PinnedWake}), and the echo benchmark over every available
+ * server, then one Markdown report on standard output (progress goes to standard error), ready to
+ * paste into {@code bench/RESULTS.md}. {@code --wake-only} runs the pinned wake round trip alone.
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar dev.pollux.bench.suite.Suite [--mode smoke|quick|full]
  *     [--c-dir bench/target/c] [--servers pollux,runtime,nio,netty,c] [--skip-micro] [--skip-echo]
- *     [--connections N] [--depth D] [--size S] [--command "how it was started"]
+ *     [--skip-wake | --wake-only] [--connections N] [--depth D] [--size S] [--command "how it was started"]
  * </pre>
  */
 public final class Suite {
@@ -30,6 +31,7 @@ public final class Suite {
         List<String> servers = List.of("pollux", "runtime", "nio", "netty", "c");
         boolean micro = true;
         boolean echo = true;
+        boolean pinnedWake = true;
         int connections = 32;
         int depth = 1;
         int size = 64;
@@ -41,6 +43,11 @@ public final class Suite {
                 case "--servers" -> servers = List.of(args[++i].split(","));
                 case "--skip-micro" -> micro = false;
                 case "--skip-echo" -> echo = false;
+                case "--skip-wake" -> pinnedWake = false;
+                case "--wake-only" -> {
+                    micro = false;
+                    echo = false;
+                }
                 case "--connections" -> connections = Integer.parseInt(args[++i]);
                 case "--depth" -> depth = Integer.parseInt(args[++i]);
                 case "--size" -> size = Integer.parseInt(args[++i]);
@@ -66,6 +73,11 @@ public final class Suite {
             wakeFloor = Floor.nanosPerOp(cDir.resolve("wake_roundtrip"), mode.wakeFloorIterations, mode.floorRuns);
         }
 
+        List<PinnedWake.Row> wake = List.of();
+        if (pinnedWake) {
+            wake = PinnedWake.run(cDir, mode);
+        }
+
         Echo.Load load = new Echo.Load(connections, depth, size);
         List<Echo.Row> single = new ArrayList<>();
         List<Echo.Row> multi = new ArrayList<>();
@@ -80,6 +92,6 @@ public final class Suite {
                 driver.run(EchoServers.byName(name).orElseThrow(), 2).ifPresent(multi::add);
             }
         }
-        new Report(mode, command, figures, pipeFloor, pipeFloorThreaded, wakeFloor, load, single, multi).print(System.out);
+        new Report(mode, command, figures, pipeFloor, pipeFloorThreaded, wakeFloor, wake, load, single, multi).print(System.out);
     }
 }

@@ -75,6 +75,25 @@ final class Downcalls {
         return LINKER.downcallHandle(address, descriptor, CAPTURE_ERRNO, Linker.Option.critical(true));
     }
 
+    /**
+     * Links {@code address} with {@code descriptor} without capturing errno, for a hot path that
+     * learns errno by repeating a failed call through a capturing handle (see
+     * {@link Epoll#await} and {@link EventFd#increment}): the stub then skips the call that copies
+     * errno after every return, and the wrapper needs no per-thread frame.
+     */
+    static MethodHandle plain(MemorySegment address, FunctionDescriptor descriptor) {
+        return LINKER.downcallHandle(address, descriptor);
+    }
+
+    /**
+     * Like {@link #plain}, and critical: no thread-state transition around the call. Only for
+     * calls that never block and never call back into Java (a critical call holds off the
+     * garbage collector while it runs), on native memory only.
+     */
+    static MethodHandle plainCritical(MemorySegment address, FunctionDescriptor descriptor) {
+        return LINKER.downcallHandle(address, descriptor, Linker.Option.critical(false));
+    }
+
     /** Links a variadic function whose fixed arguments end at {@code firstVariadic}. */
     static MethodHandle capturingVariadic(MemorySegment address, FunctionDescriptor descriptor, int firstVariadic) {
         return LINKER.downcallHandle(address, descriptor, CAPTURE_ERRNO, Linker.Option.firstVariadicArg(firstVariadic));

@@ -17,7 +17,8 @@ import java.lang.invoke.MethodHandle;
  * {@link UnsupportedOperationException} rather than misread events. All methods are thread-safe.
  *
  * <p>EINTR: {@link #ctl} retries (it never blocks, so an interrupted call has done nothing);
- * {@link #await} returns {@code -EINTR} so that the caller can return early on a signal.
+ * {@link #await} returns early on a signal (with what a non-blocking wait then finds, or
+ * {@code -EINTR}) so that the caller can too.
  */
 public final class Epoll {
     public static final int CLOEXEC = Linux.EPOLL_CLOEXEC();
@@ -57,6 +58,9 @@ public final class Epoll {
             Downcalls.capturing(Linux.epoll_ctl$address(), Linux.epoll_ctl$descriptor());
     private static final MethodHandle WAIT =
             Downcalls.capturing(Linux.epoll_wait$address(), Linux.epoll_wait$descriptor());
+    /** epoll_wait without errno capture: the blocking wait of every poll (see {@link #await}). */
+    private static final MethodHandle WAIT_PLAIN =
+            Downcalls.plain(Linux.epoll_wait$address(), Linux.epoll_wait$descriptor());
 
     private Epoll() {}
 
@@ -108,12 +112,31 @@ public final class Epoll {
 
     /**
      * {@code epoll_wait(epfd, events, maxEvents, timeoutMillis)}: the number of events written to
-     * {@code events}, or {@code -errno} ({@code -EINTR} when a signal interrupted the wait).
+     * {@code events}, or {@code -errno}.
+     *
+     * <p>The wait itself does not capture errno, which keeps the per-thread frame and the stub's
+     * errno copy off every poll. A failed epoll_wait consumed no events, so on failure the same
+     * call is repeated without blocking and with errno captured: a bad descriptor, buffer or
+     * count fails again the same way, while a wait that a signal interrupted returns what is
+     * ready by then (often 0), or {@code -EINTR} if another signal interrupts the repeat.
      *
      * @param events native memory for at least {@code maxEvents} events of {@link #EVENT_SIZE}
      * @param timeoutMillis -1 to wait forever, 0 not to block
      */
     public static int await(int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
+        try {
+            int r = (int) WAIT_PLAIN.invokeExact(epfd, events, maxEvents, timeoutMillis);
+            if (r >= 0) {
+                return r;
+            }
+        } catch (Throwable t) {
+            throw Downcalls.unexpected(t);
+        }
+        return awaitCapturing(epfd, events, maxEvents, 0);
+    }
+
+    /** epoll_wait with errno captured: the events written, or {@code -errno}. */
+    private static int awaitCapturing(int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
         Downcalls.Frame frame = Downcalls.frame();
         try {
             int r = (int) WAIT.invokeExact(frame.capture, epfd, events, maxEvents, timeoutMillis);

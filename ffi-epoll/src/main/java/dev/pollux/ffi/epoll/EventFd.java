@@ -1,6 +1,7 @@
 package dev.pollux.ffi.epoll;
 
 import dev.pollux.bindings.linux.Linux;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
@@ -16,6 +17,11 @@ public final class EventFd {
 
     private static final MethodHandle EVENTFD =
             Downcalls.capturing(Linux.eventfd$address(), Linux.eventfd$descriptor());
+
+    /** Writes 8 bytes from native memory: the waker's increment, critical and without errno capture. */
+    private static final MethodHandle WRITE_PLAIN = Downcalls.plainCritical(Linux.write$address(), Linux.write$descriptor());
+    /** The increment of {@link #increment}: written once, only ever read, so shared by every thread. */
+    private static final MemorySegment ONE = Arena.global().allocateFrom(ValueLayout.JAVA_LONG, 1L);
 
     private EventFd() {}
 
@@ -39,6 +45,26 @@ public final class EventFd {
         value.set(ValueLayout.JAVA_LONG, 0, increment);
         long r = Fd.write(fd, value, Long.BYTES);
         return r < 0 ? (int) r : 0;
+    }
+
+    /**
+     * Adds 1 to the counter of a <em>non-blocking</em> eventfd: 0, or {@code -errno}
+     * ({@code -EAGAIN} when the counter is at its maximum). The waker's hot path: the write is a
+     * critical call (it cannot block on a non-blocking eventfd) from a shared constant, and does
+     * not capture errno; only a failed write is repeated through {@link #add}, which captures it.
+     * A failed write changed nothing, and the repeat fails for the same reason (or, if a reader
+     * made room meanwhile, succeeds), so the result is always that of a real attempt.
+     */
+    public static int increment(int fd) {
+        try {
+            long r = (long) WRITE_PLAIN.invokeExact(fd, ONE, (long) Long.BYTES);
+            if (r == Long.BYTES) {
+                return 0;
+            }
+        } catch (Throwable t) {
+            throw Downcalls.unexpected(t);
+        }
+        return add(fd, 1);
     }
 
     /** Reads and so resets the counter: 0, or {@code -errno} ({@code -EAGAIN} when it was zero). */

@@ -27,11 +27,11 @@ final class EventFdWaker implements dev.pollux.internal.SelectorWaker {
             throw new ClosedSelectorException();
         }
         try {
-            int r = EventFd.add(fd, 1);
+            int r = EventFd.increment(fd);
             if (r == -Errno.EAGAIN) {
                 // The counter is at its maximum: reset it, then the write makes a fresh edge.
                 EventFd.reset(fd);
-                r = EventFd.add(fd, 1);
+                r = EventFd.increment(fd);
             }
             Check.check("write", r);
         } finally {
