@@ -5,6 +5,7 @@ import dev.pollux.internal.Arguments;
 import dev.pollux.internal.Check;
 import dev.pollux.internal.IoSource;
 import dev.pollux.internal.Os;
+import dev.pollux.internal.SocketAddresses;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -84,6 +85,20 @@ final class SocketCalls {
     static IOException takeError(IoSource io, String call) throws IOException {
         int errno = takeErrno(io);
         return errno == 0 ? null : io.error(call, errno);
+    }
+
+    /**
+     * Dissolves the association of a connected datagram socket ({@link Os#disconnect}): the
+     * call's result, {@code -errno} on failure, which the caller judges (on the BSDs the connect
+     * that disconnects then fails, and what counts is that the peer is gone).
+     */
+    static int disconnect(IoSource io, int family) throws IOException {
+        io.begin();
+        try {
+            return Os.current().disconnect(io.fd(), family, SocketAddresses.scratch());
+        } finally {
+            io.end();
+        }
     }
 
     /** Reads and clears {@code SO_ERROR}: the pending errno, 0 for none. */

@@ -261,14 +261,7 @@ public final class UdpSocket extends NetSource implements ByteChannel {
             } catch (NotYetConnectedException e) {
                 return; // Linux would drop a kernel-chosen port even from an unconnected socket
             }
-            Os os = Os.current();
-            int r;
-            io.begin();
-            try {
-                r = os.disconnect(io.fd(), family, SocketAddresses.scratch());
-            } finally {
-                io.end();
-            }
+            int r = SocketCalls.disconnect(io, family);
             if (r < 0 && isConnected()) {
                 throw io.error("connect", -r);
             }
@@ -277,7 +270,7 @@ public final class UdpSocket extends NetSource implements ByteChannel {
                 int length = SocketAddresses.encode(new InetSocketAddress(now.getAddress(), connectedFrom.getPort()), family);
                 io.begin();
                 try {
-                    r = os.bind(io.fd(), SocketAddresses.scratch(), length);
+                    r = Os.current().bind(io.fd(), SocketAddresses.scratch(), length);
                 } finally {
                     io.end();
                 }

@@ -136,14 +136,7 @@ public final class UnixDatagram extends NetSource implements ByteChannel {
         if (!isConnected()) {
             return;
         }
-        Os os = Os.current();
-        int r;
-        io.begin();
-        try {
-            r = os.disconnect(io.fd(), family, SocketAddresses.scratch());
-        } finally {
-            io.end();
-        }
+        int r = SocketCalls.disconnect(io, family);
         // On the BSDs the connect that disconnects then fails: what counts is that the peer is gone.
         if (r < 0 && isConnected()) {
             throw io.error("connect", -r);

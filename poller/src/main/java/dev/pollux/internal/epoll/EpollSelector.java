@@ -139,6 +139,19 @@ public final class EpollSelector extends Selector {
     }
 
     static int events(Interest interest, Trigger trigger) {
+        int e = mask(interest);
+        return switch (trigger) {
+            case EDGE -> e | Epoll.EPOLLET;
+            case LEVEL -> e;
+            case ONESHOT -> e | Epoll.EPOLLONESHOT;
+        };
+    }
+
+    /**
+     * The poll mask for an interest, without trigger bits: {@code EPOLLIN | EPOLLRDHUP},
+     * {@code EPOLLOUT}, {@code EPOLLPRI}. io_uring's poll requests take the same bits.
+     */
+    public static int mask(Interest interest) {
         int e = 0;
         if (interest.isReadable()) {
             e |= Epoll.EPOLLIN | Epoll.EPOLLRDHUP;
@@ -149,11 +162,7 @@ public final class EpollSelector extends Selector {
         if (interest.isPriority()) {
             e |= Epoll.EPOLLPRI;
         }
-        return switch (trigger) {
-            case EDGE -> e | Epoll.EPOLLET;
-            case LEVEL -> e;
-            case ONESHOT -> e | Epoll.EPOLLONESHOT;
-        };
+        return e;
     }
 
     @Override

@@ -13,6 +13,7 @@ import dev.pollux.internal.CloseGuard;
 import dev.pollux.internal.EventFormat;
 import dev.pollux.internal.Selector;
 import dev.pollux.internal.SelectorWaker;
+import dev.pollux.internal.epoll.EpollSelector;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
@@ -646,19 +647,9 @@ public final class IoUringSelector extends Selector {
         };
     }
 
-    /** The poll mask for an interest: as on epoll. */
+    /** The poll mask for an interest: the same bits as on epoll. */
     private static int mask(Interest interest) {
-        int e = 0;
-        if (interest.isReadable()) {
-            e |= Epoll.EPOLLIN | Epoll.EPOLLRDHUP;
-        }
-        if (interest.isWritable()) {
-            e |= Epoll.EPOLLOUT;
-        }
-        if (interest.isPriority()) {
-            e |= Epoll.EPOLLPRI;
-        }
-        return e;
+        return EpollSelector.mask(interest);
     }
 
     // ---- wakers, interrupt, close --------------------------------------------------------------
