@@ -5,7 +5,7 @@
 #      ffi-iocp/src/test/resources/windows-layout.txt (which WindowsLayoutTest checks the Java side
 #      against on every build); --update rewrites the table instead;
 #   2. builds and runs ffi-iocp/src/test/c/afd_rehearsal.c: the AFD polling protocol, call for call
-#      as IocpSelector makes it, one pass/FAIL line per step.
+#      as IocpSelector makes it, then WindowsOs.pipe's loopback socket pair; one pass/FAIL line per step.
 #
 #   scripts/check-windows.sh [--install] [--update]
 #

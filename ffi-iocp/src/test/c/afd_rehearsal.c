@@ -3,7 +3,8 @@
  * makes the calls (see dev.pollux.internal.iocp.IocpSelector and its NativeAfd): a completion
  * port, a \Device\Afd helper handle associated with it, IOCTL_AFD_POLL requests whose
  * IO_STATUS_BLOCK doubles as the completion's lpOverlapped, SIO_BASE_HANDLE, re-arming after
- * WSAEWOULDBLOCK, NtCancelIoFileEx and the completion it produces, and the wake packet.
+ * WSAEWOULDBLOCK, NtCancelIoFileEx and the completion it produces, and the wake packet; then
+ * WindowsOs.pipe's loopback socket pair.
  * scripts/check-windows.sh builds it with mingw-w64 and runs it under wine; it prints one
  * "pass"/"FAIL" line per step and exits non-zero if any step failed.
  *
@@ -92,6 +93,94 @@ static int await_completion(HANDLE port, poll_state *s) {
         }
     }
     return 0;
+}
+
+/* Reads until a byte count, end of stream or an error, waiting up to ~2 s for data. */
+static int recv_some(SOCKET s, char *buf, int length) {
+    for (int round = 0; round < 200; round++) {
+        int rc = recv(s, buf, length, 0);
+        if (rc != SOCKET_ERROR || WSAGetLastError() != WSAEWOULDBLOCK) {
+            return rc;
+        }
+        Sleep(10);
+    }
+    return SOCKET_ERROR;
+}
+
+/* 14. Pipe on Windows: WindowsOs.pipe's loopback pair, call for call. A listener on 127.0.0.1
+ * port 0 (SO_EXCLUSIVEADDRUSE, as every WindowsOs socket), a blocking connect, a blocking
+ * accept that skips a connection whose peer is not the connecting socket (a stranger connects
+ * first here), both ends non-blocking, TCP_NODELAY on the write end, the listener closed; then
+ * bytes through it, would-block on the drained read end, end of stream once the write end
+ * closes. */
+static void rehearse_pipe(void) {
+    int one = 1;
+    u_long off = 0, on = 1;
+    SOCKET listener = nonblocking_socket();
+    int rc = setsockopt(listener, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, (const char *) &one, sizeof one);
+    struct sockaddr_in at;
+    memset(&at, 0, sizeof at);
+    at.sin_family = AF_INET;
+    at.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int at_length = sizeof at;
+    rc = rc == 0 ? bind(listener, (struct sockaddr *) &at, sizeof at) : rc;
+    rc = rc == 0 ? listen(listener, 8) : rc;
+    rc = rc == 0 ? getsockname(listener, (struct sockaddr *) &at, &at_length) : rc;
+    step(rc == 0 && at.sin_port != 0, "pipe: listener bound to 127.0.0.1 port 0 and listening", WSAGetLastError());
+
+    SOCKET stranger = nonblocking_socket();
+    rc = ioctlsocket(stranger, FIONBIO, &off);
+    rc = rc == 0 ? connect(stranger, (struct sockaddr *) &at, at_length) : rc;
+    step(rc == 0, "pipe: a stranger connects first (blocking)", WSAGetLastError());
+
+    SOCKET sender = nonblocking_socket();
+    rc = ioctlsocket(sender, FIONBIO, &off);
+    rc = rc == 0 ? connect(sender, (struct sockaddr *) &at, at_length) : rc;
+    rc = rc == 0 ? ioctlsocket(sender, FIONBIO, &on) : rc;
+    struct sockaddr_in local;
+    int local_length = sizeof local;
+    rc = rc == 0 ? getsockname(sender, (struct sockaddr *) &local, &local_length) : rc;
+    step(rc == 0, "pipe: blocking connect, back to non-blocking, getsockname", WSAGetLastError());
+
+    rc = ioctlsocket(listener, FIONBIO, &off);
+    SOCKET receiver = INVALID_SOCKET;
+    int skipped = 0;
+    for (int attempt = 0; attempt < 9 && receiver == INVALID_SOCKET && rc == 0; attempt++) {
+        SOCKET accepted = accept(listener, NULL, NULL);
+        if (accepted == INVALID_SOCKET) {
+            break;
+        }
+        struct sockaddr_in peer;
+        int peer_length = sizeof peer;
+        memset(&peer, 0, sizeof peer);
+        if (getpeername(accepted, (struct sockaddr *) &peer, &peer_length) == 0 && peer_length >= 8
+                && local_length >= 8 && memcmp(&peer, &local, 8) == 0) {
+            receiver = accepted;
+            ioctlsocket(receiver, FIONBIO, &on);
+        } else {
+            closesocket(accepted);
+            skipped++;
+        }
+    }
+    step(receiver != INVALID_SOCKET && skipped == 1,
+         "pipe: blocking accept closes the stranger's connection, keeps ours (peer == our getsockname)", skipped);
+    rc = setsockopt(sender, IPPROTO_TCP, TCP_NODELAY, (const char *) &one, sizeof one);
+    step(rc == 0, "pipe: TCP_NODELAY on the write end", WSAGetLastError());
+    step(closesocket(listener) == 0, "pipe: listener closed", WSAGetLastError());
+
+    char buf[8];
+    rc = send(sender, "pipe", 4, 0);
+    step(rc == 4, "pipe: send 4 bytes on the write end", rc);
+    rc = recv_some(receiver, buf, sizeof buf);
+    step(rc == 4 && memcmp(buf, "pipe", 4) == 0, "pipe: recv them on the read end", rc);
+    rc = recv(receiver, buf, sizeof buf, 0);
+    int err = rc == SOCKET_ERROR ? WSAGetLastError() : 0;
+    step(rc == SOCKET_ERROR && err == WSAEWOULDBLOCK, "pipe: drained read end says WSAEWOULDBLOCK", err);
+    closesocket(sender);
+    rc = recv_some(receiver, buf, sizeof buf);
+    step(rc == 0, "pipe: end of stream once the write end is closed", rc);
+    closesocket(receiver);
+    closesocket(stranger);
 }
 
 int main(void) {
@@ -317,6 +406,7 @@ int main(void) {
     closesocket(refused);
 
     closesocket(server);
+    rehearse_pipe();
     step(CloseHandle(afd) != 0, "CloseHandle(AFD helper)", (long long) GetLastError());
     step(CloseHandle(port) != 0, "CloseHandle(port)", (long long) GetLastError());
     WSACleanup();

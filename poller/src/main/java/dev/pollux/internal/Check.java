@@ -60,8 +60,12 @@ public final class Check {
      * it. ECONNRESET is NIO's {@link SocketException} "Connection reset".
      */
     public static IOException connectionError(int errno) {
-        OsException os = error("getsockopt(SO_ERROR)", errno);
-        if (os.codeName().equals("ECONNRESET")) {
+        return connectionError(error("getsockopt(SO_ERROR)", errno));
+    }
+
+    /** {@link #connectionError(int)} for an exception already made (the seam tests use). */
+    static IOException connectionError(OsException os) {
+        if (posixName(os.codeName()).equals("ECONNRESET")) {
             return withCause(new SocketException("Connection reset"), os);
         }
         return mapped(os.call(), os, false);
@@ -72,13 +76,33 @@ public final class Check {
      * write after the peer closed), and so never from a connect.
      */
     public static boolean endsEstablishedConnection(int errno) {
-        String name = Os.current().errnoName(errno);
-        return name.equals("ECONNRESET") || name.equals("EPIPE");
+        return endsEstablishedConnection(Os.current().errnoName(errno));
     }
 
-    private static IOException mapped(String call, OsException os, boolean datagram) {
+    /**
+     * {@link #endsEstablishedConnection(int)} by the error's name. Windows reports a write after
+     * the peer closed as WSAECONNABORTED or WSAESHUTDOWN where POSIX says EPIPE.
+     */
+    static boolean endsEstablishedConnection(String codeName) {
+        return switch (posixName(codeName)) {
+            case "ECONNRESET", "EPIPE", "ECONNABORTED", "ESHUTDOWN" -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * The POSIX name for an error name: Winsock's {@code WSAE...} names are the BSD socket errors
+     * with a prefix ({@code WSAECONNREFUSED} is ECONNREFUSED), so the one table below serves
+     * Windows too. Other names are returned as they are.
+     */
+    static String posixName(String codeName) {
+        return codeName.startsWith("WSAE") ? codeName.substring(3) : codeName;
+    }
+
+    /** The {@code java.net} exception for {@code os} from {@code call}, or {@code os} itself. */
+    static IOException mapped(String call, OsException os, boolean datagram) {
         boolean connect = call.equals("connect");
-        IOException mapped = switch (os.codeName()) {
+        IOException mapped = switch (posixName(os.codeName())) {
             case "ECONNREFUSED" -> datagram && !connect
                     ? new PortUnreachableException(os.getMessage())
                     : new ConnectException(os.getMessage());

@@ -19,6 +19,14 @@ import java.util.Objects;
  * ({@code pipe2}) on Linux and FreeBSD; on macOS, which has no {@code pipe2}, by {@code pipe} and
  * then {@code fcntl} on each end. mio's {@code unix::pipe}.
  *
+ * <p>On Windows a Pipe is a loopback TCP socket pair, not an OS pipe (unverified: never run on
+ * Windows): a connection to a listener on 127.0.0.1 made and accepted at open, the listener
+ * then closed, the accepted end the receiver, both ends non-blocking and not inheritable. An
+ * accepted connection that is not from our own connecting socket (another local process
+ * connecting first) is refused. Reads and writes are {@code recv} and {@code send}; once the
+ * receiver is closed a write fails with WSAECONNRESET or WSAECONNABORTED instead of EPIPE, and
+ * possibly only after a first write has succeeded.
+ *
  * <p>Each end is a {@link dev.pollux.Source} and a NIO channel: {@code read} returns -1 at end of stream
  * (the sender closed) and 0 when it would block; {@code write} returns 0 when it would block and
  * fails with {@code OsException} EPIPE once the receiver is closed. Heap and direct buffers and

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pollux.OsException;
 import dev.pollux.ffi.epoll.Errno;
+import dev.pollux.ffi.iocp.WinError;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.ConnectException;
@@ -84,5 +85,67 @@ class CheckTest {
         assertFalse(Check.endsEstablishedConnection(Errno.ECONNREFUSED));
         assertFalse(Check.endsEstablishedConnection(Errno.ETIMEDOUT));
         assertFalse(Check.endsEstablishedConnection(Errno.EHOSTUNREACH));
+    }
+
+    /**
+     * Winsock's names for the same errors (the codes {@code WindowsOs} reports), fed through the
+     * mapping as {@link OsException}s: the type users catch must not depend on the platform.
+     */
+    static Stream<Arguments> windowsTable() {
+        return Stream.of(
+                windows(ConnectException.class, "connect", WinError.WSAECONNREFUSED, false),
+                windows(ConnectException.class, "connect", WinError.WSAETIMEDOUT, false),
+                windows(OsException.class, "recv", WinError.WSAETIMEDOUT, false),
+                windows(NoRouteToHostException.class, "connect", WinError.WSAEHOSTUNREACH, false),
+                windows(NoRouteToHostException.class, "connect", WinError.WSAENETUNREACH, false),
+                windows(BindException.class, "bind", WinError.WSAEADDRINUSE, false),
+                windows(BindException.class, "bind", WinError.WSAEADDRNOTAVAIL, false),
+                windows(PortUnreachableException.class, "recvfrom", WinError.WSAECONNREFUSED, true),
+                windows(ConnectException.class, "connect", WinError.WSAECONNREFUSED, true),
+                windows(OsException.class, "send", WinError.WSAECONNABORTED, false));
+    }
+
+    private static Arguments windows(Class<? extends IOException> type, String call, int code, boolean datagram) {
+        return Arguments.of(type, call, new OsException(call, code, WinError.name(code)), datagram);
+    }
+
+    @ParameterizedTest(name = "{1} {2} -> {0}")
+    @MethodSource("windowsTable")
+    void winsockNamesMapAsTheirPosixNamesDo(Class<? extends IOException> type, String call, OsException os,
+            boolean datagram) {
+        IOException e = Check.mapped(call, os, datagram);
+        assertSame(type, e.getClass(), e::toString);
+        if (e != os) {
+            assertSame(os, e.getCause());
+        }
+        // The name users see stays the platform's own.
+        assertTrue(os.codeName().startsWith("WSAE"), os::codeName);
+    }
+
+    @Test
+    void aWinsockResetIsNamedAsNioNamesIt() {
+        OsException os = new OsException("getsockopt(SO_ERROR)", WinError.WSAECONNRESET, "WSAECONNRESET");
+        IOException e = Check.connectionError(os);
+        assertSame(SocketException.class, e.getClass());
+        assertEquals("Connection reset", e.getMessage());
+        assertSame(os, e.getCause());
+    }
+
+    @Test
+    void winsockResetsAndWritesAfterCloseProveAConnectionWasEstablished() {
+        assertTrue(Check.endsEstablishedConnection("WSAECONNRESET"));
+        assertTrue(Check.endsEstablishedConnection("WSAECONNABORTED"));
+        assertTrue(Check.endsEstablishedConnection("WSAESHUTDOWN"));
+        assertFalse(Check.endsEstablishedConnection("WSAECONNREFUSED"));
+        assertFalse(Check.endsEstablishedConnection("WSAETIMEDOUT"));
+        assertFalse(Check.endsEstablishedConnection("WSAEHOSTUNREACH"));
+    }
+
+    @Test
+    void onlyTheWinsockPrefixIsStripped() {
+        assertEquals("ECONNREFUSED", Check.posixName("WSAECONNREFUSED"));
+        assertEquals("ECONNREFUSED", Check.posixName("ECONNREFUSED"));
+        assertEquals("STATUS_CANCELLED", Check.posixName("STATUS_CANCELLED"));
+        assertEquals("ERROR_NOT_FOUND", Check.posixName("ERROR_NOT_FOUND"));
     }
 }

@@ -135,8 +135,25 @@ public final class WinsockCalls {
     }
 
     private int setNonBlocking(Frame f, long s) throws Throwable {
-        f.word.set(JAVA_INT, 0, 1);
+        return setNonBlocking(f, s, true);
+    }
+
+    private int setNonBlocking(Frame f, long s, boolean on) throws Throwable {
+        f.word.set(JAVA_INT, 0, on ? 1 : 0);
         return check(f, (int) ioctlsocket.invokeExact(f.capture, s, Winsock.FIONBIO, f.word));
+    }
+
+    /**
+     * {@code ioctlsocket(FIONBIO, on)}: 0, or {@code -WSAGetLastError()}. For the few blocking
+     * steps of setting up a loopback pair; every socket handed out is non-blocking.
+     */
+    public int setNonBlocking(long s, boolean on) {
+        Frame f = frames.get();
+        try {
+            return setNonBlocking(f, s, on);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
     }
 
     public int bind(long s, MemorySegment address, int length) {

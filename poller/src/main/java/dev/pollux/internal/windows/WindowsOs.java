@@ -10,14 +10,18 @@ import dev.pollux.internal.SocketOptionTable;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 
 /**
  * The Windows system-call layer: Winsock sockets through ffi-iocp's {@link WinsockCalls}, with
  * Winsock's error codes in the place of errno ({@code WSAEWOULDBLOCK} is "would block", and also
- * what a non-blocking connect returns, so it doubles as "in progress"). Sockets only: pipes,
- * socket pairs, Unix-domain datagram sockets, TCP_INFO and multicast membership fail with
- * {@link UnsupportedOperationException} naming Windows. Socket numbers are SOCKETs, which
+ * what a non-blocking connect returns, so it doubles as "in progress"). Sockets only: a pipe is
+ * a loopback TCP connection ({@link #pipe}); socket pairs, Unix-domain datagram sockets,
+ * TCP_INFO and multicast membership fail with {@link UnsupportedOperationException} naming
+ * Windows. Socket numbers are SOCKETs, which
  * Windows keeps below 2^32 (Pollux holds them in an {@code int}).
  *
  * <p><b>Unverified:</b> written from the Winsock documentation and the mingw-w64 headers, never
@@ -26,10 +30,24 @@ import java.nio.ByteBuffer;
  */
 public final class WindowsOs implements Os {
     private static final String PLATFORM = "Windows";
+    private static final InetAddress LOOPBACK = loopbackV4();
+    /** Room for a few strangers' connections ahead of ours. */
+    private static final int PIPE_BACKLOG = 8;
+    private static final int PIPE_ACCEPT_ATTEMPTS = PIPE_BACKLOG + 1;
+    /** sin_family, sin_port and sin_addr: the bytes of a SOCKADDR_IN that name an endpoint. */
+    private static final int SOCKADDR_IN_IDENTITY = 8;
     private volatile WinsockCalls calls;
 
     /** Links nothing: Winsock is linked by the first socket call. */
     public WindowsOs() {}
+
+    private static InetAddress loopbackV4() {
+        try {
+            return InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
 
     private WinsockCalls calls() {
         WinsockCalls c = calls;
@@ -70,29 +88,111 @@ public final class WindowsOs implements Os {
         return WinError.name(errno);
     }
 
+    /**
+     * A loopback TCP connection standing in for a pipe (Windows has no non-blocking anonymous
+     * pipe a socket poller can wait on): a listener on 127.0.0.1 port 0, a blocking connect to
+     * it, a blocking accept, the listener closed; the connecting socket is the write end, the
+     * accepted one the read end, both non-blocking, the write end with TCP_NODELAY. Another local
+     * process may connect to the listener between listen and accept: a connection whose peer is
+     * not our connecting socket (address and port, from getpeername and getsockname) is closed
+     * and the next one accepted, a few times at most (the JDK's Windows pipe checks a secret
+     * written through the connection instead). On failure everything opened is closed.
+     */
     @Override
     public int pipe(int[] fds) {
-        throw unsupported("Pipe (a Unix pipe)");
+        WinsockCalls c = calls();
+        int listener = socket(Winsock.AF_INET, Winsock.SOCK_STREAM);
+        if (listener < 0) {
+            return listener;
+        }
+        int sender = -1;
+        int receiver = -1;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment listening = arena.allocate(WinLayouts.SOCKADDR_IN);
+            MemorySegment local = arena.allocate(WinLayouts.SOCKADDR_IN);
+            MemorySegment peer = arena.allocate(WinLayouts.SOCKADDR_IN);
+            int length = addresses().encodeInet(new InetSocketAddress(LOOPBACK, 0), Winsock.AF_INET, listening);
+            int r = c.bind(listener, listening, length);
+            r = r < 0 ? r : c.listen(listener, PIPE_BACKLOG);
+            r = r < 0 ? r : c.address(listener, listening, false);
+            if (r < 0) {
+                return r;
+            }
+            length = r;
+            sender = socket(Winsock.AF_INET, Winsock.SOCK_STREAM);
+            if (sender < 0) {
+                return sender;
+            }
+            // Blocking connect and accept: the loopback handshake completes at once, and
+            // Winsock has no call that waits for a single socket without a selector.
+            r = c.setNonBlocking(sender, false);
+            r = r < 0 ? r : c.connect(sender, listening, length);
+            r = r < 0 ? r : c.setNonBlocking(sender, true);
+            r = r < 0 ? r : c.address(sender, local, false);
+            r = r < 0 ? r : c.setNonBlocking(listener, false);
+            if (r < 0) {
+                return r;
+            }
+            int localLength = r;
+            for (int attempt = 0; attempt < PIPE_ACCEPT_ATTEMPTS && receiver < 0; attempt++) {
+                long accepted = c.accept(listener); // made non-blocking by accept
+                if (accepted < 0) {
+                    return (int) accepted;
+                }
+                int peerLength = c.address(accepted, peer, true);
+                if (peerLength >= SOCKADDR_IN_IDENTITY && localLength >= SOCKADDR_IN_IDENTITY
+                        && MemorySegment.mismatch(local, 0, SOCKADDR_IN_IDENTITY, peer, 0, SOCKADDR_IN_IDENTITY) == -1) {
+                    receiver = (int) accepted;
+                } else {
+                    c.close(accepted); // someone else's connection, or one we cannot check
+                }
+            }
+            if (receiver < 0) {
+                return -WinError.WSAECONNREFUSED;
+            }
+            MemorySegment one = arena.allocate(ValueLayout.JAVA_INT);
+            one.set(ValueLayout.JAVA_INT, 0, 1);
+            r = c.setOption(sender, Winsock.IPPROTO_TCP, Winsock.TCP_NODELAY, one);
+            if (r < 0) {
+                return r;
+            }
+            fds[0] = receiver;
+            fds[1] = sender;
+            sender = -1;
+            receiver = -1;
+            return 0;
+        } finally {
+            c.close(listener);
+            if (sender >= 0) {
+                c.close(sender);
+            }
+            if (receiver >= 0) {
+                c.close(receiver);
+            }
+        }
     }
+
+    // Every descriptor this layer makes is a socket (a Pipe's ends too): reads and writes on a
+    // "non-socket" descriptor are recv and send.
 
     @Override
     public long read(int fd, MemorySegment buffer, long length) {
-        throw unsupported("reading a non-socket descriptor");
+        return receive(fd, buffer, length, false);
     }
 
     @Override
     public long write(int fd, MemorySegment buffer, long length) {
-        throw unsupported("writing a non-socket descriptor");
+        return send(fd, buffer, length);
     }
 
     @Override
     public long readv(int fd, ByteBuffer[] buffers, int offset, int length) {
-        throw unsupported("reading a non-socket descriptor");
+        return receiveVectored(fd, buffers, offset, length);
     }
 
     @Override
     public long writev(int fd, ByteBuffer[] buffers, int offset, int length) {
-        throw unsupported("writing a non-socket descriptor");
+        return sendVectored(fd, buffers, offset, length);
     }
 
     @Override
