@@ -111,21 +111,37 @@ public final class SocketAddresses {
         return name(io, false, unix);
     }
 
+    /** Whether the socket has a peer (is connected); no address is decoded. */
+    public static boolean hasPeer(IoSource io) throws IOException {
+        Os os = Os.current();
+        int r = nameCall(io, false, scratch());
+        if (r == -os.enotconn()) {
+            return false;
+        }
+        Check.check("getpeername", r);
+        return true;
+    }
+
     private static SocketAddress name(IoSource io, boolean local, SocketAddressCodec.UnixAddressFactory unix)
             throws IOException {
         Os os = Os.current();
         MemorySegment buffer = scratch();
-        int r;
-        io.begin();
-        try {
-            r = local ? os.localAddress(io.fd(), buffer) : os.peerAddress(io.fd(), buffer);
-        } finally {
-            io.end();
-        }
+        int r = nameCall(io, local, buffer);
         if (r == -os.enotconn()) {
             throw new java.nio.channels.NotYetConnectedException();
         }
         Check.check(local ? "getsockname" : "getpeername", r);
         return os.addresses().decode(buffer, r, unix);
+    }
+
+    /** getsockname or getpeername into {@code buffer}: the address length, or {@code -errno}. */
+    private static int nameCall(IoSource io, boolean local, MemorySegment buffer) throws IOException {
+        Os os = Os.current();
+        io.begin();
+        try {
+            return local ? os.localAddress(io.fd(), buffer) : os.peerAddress(io.fd(), buffer);
+        } finally {
+            io.end();
+        }
     }
 }

@@ -254,13 +254,10 @@ public final class UdpSocket extends NetSource implements ByteChannel {
      */
     public void disconnect() throws IOException {
         synchronized (connectLock) {
-            InetSocketAddress connectedFrom;
-            try {
-                peerAddress();
-                connectedFrom = localAddress();
-            } catch (NotYetConnectedException e) {
+            if (!isConnected()) {
                 return; // Linux would drop a kernel-chosen port even from an unconnected socket
             }
+            InetSocketAddress connectedFrom = localAddress();
             int r = SocketCalls.disconnect(io, family);
             if (r < 0 && isConnected()) {
                 throw io.error("connect", -r);
@@ -282,12 +279,7 @@ public final class UdpSocket extends NetSource implements ByteChannel {
     }
 
     private boolean isConnected() throws IOException {
-        try {
-            peerAddress();
-            return true;
-        } catch (NotYetConnectedException e) {
-            return false;
-        }
+        return SocketAddresses.hasPeer(io);
     }
 
     /**
