@@ -5,8 +5,10 @@ import dev.pollux.internal.Arguments;
 import dev.pollux.internal.IoSource;
 import dev.pollux.internal.Os;
 import dev.pollux.internal.SocketAddresses;
+import dev.pollux.OsException;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.net.ConnectException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
@@ -144,12 +146,7 @@ public final class UnixDatagram extends NetSource implements ByteChannel {
     }
 
     private boolean isConnected() throws IOException {
-        try {
-            peerAddress();
-            return true;
-        } catch (NotYetConnectedException e) {
-            return false;
-        }
+        return SocketAddresses.hasPeer(io);
     }
 
     /** Connects to the pathname {@code path}; see {@link #connect(UnixAddress)}. */
@@ -200,10 +197,12 @@ public final class UnixDatagram extends NetSource implements ByteChannel {
         } finally {
             io.end();
         }
-        if (r < 0 && r != -os.eagain()) {
-            throw UnixSockets.error("sendto", (int) -r, target);
+        try {
+            r = io.complete("sendto", r, Interest.WRITABLE);
+        } catch (ConnectException e) {
+            // The same failure, naming the path that has no socket bound to it.
+            throw e.getCause() instanceof OsException refused ? UnixSockets.refused(refused, target) : e;
         }
-        r = io.complete("sendto", r, Interest.WRITABLE);
         return r == IoSource.WOULD_BLOCK ? 0 : r;
     }
 

@@ -99,9 +99,14 @@ final class UnixSockets {
     static IOException error(String call, int errno, UnixAddress target) {
         IOException e = Check.socketError(call, errno);
         if (e instanceof ConnectException && e.getCause() instanceof OsException os) {
-            return Check.withCause(new ConnectException(os.getMessage() + ": no socket is bound at " + target), os);
+            return refused(os, target);
         }
         return e;
+    }
+
+    /** The refusal {@code os} (ECONNREFUSED) as a ConnectException naming the unbound {@code target}. */
+    static ConnectException refused(OsException os, UnixAddress target) {
+        return Check.withCause(new ConnectException(os.getMessage() + ": no socket is bound at " + target), os);
     }
 
     /** The local address of a Unix socket. */
