@@ -108,7 +108,8 @@ public final class WindowsOs implements Os {
         int sender = -1;
         int receiver = -1;
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment listening = arena.allocate(WinLayouts.SOCKADDR_IN);
+            // Room for the codec, which clears a whole storage-sized address before encoding.
+            MemorySegment listening = arena.allocate(WinLayouts.SOCKADDR_STORAGE);
             MemorySegment local = arena.allocate(WinLayouts.SOCKADDR_IN);
             MemorySegment peer = arena.allocate(WinLayouts.SOCKADDR_IN);
             int length = addresses().encodeInet(new InetSocketAddress(LOOPBACK, 0), Winsock.AF_INET, listening);
