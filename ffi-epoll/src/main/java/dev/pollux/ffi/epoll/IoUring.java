@@ -28,8 +28,10 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Threading: not thread-safe. One thread at a time may produce SQEs ({@link #prepPollAdd} and
  * friends, {@link #submit}) and one thread at a time may consume CQEs ({@link #cqReady},
- * {@link #advanceCq}); the two may be different threads, and {@link #enter} may be called by
- * several threads at once (the kernel serializes submission). The caller (the poller's
+ * {@link #advanceCq}); the two may be different threads. {@link #submit} and
+ * {@link #flushOverflow} may run concurrently with each other and with SQE/CQE access (the
+ * kernel serializes submission); at most one thread may be in {@link #submitAndWait}, which uses
+ * the ring's one timespec. {@link #setup} once per instance. The caller (the poller's
  * {@code IoUringSelector}) provides the locking. {@link #close()} must not race with any other
  * call. Methods return {@code -errno} on failure, like the rest of this module.
  */
@@ -131,8 +133,10 @@ public final class IoUring {
             throw Downcalls.unexpected(t);
         }
         if (r < 0) {
+            int errno = frame.errno();
             failedCall = "io_uring_setup";
-            return -frame.errno();
+            close(); // frees the arena: a refused setup (EPERM, ENOSYS) is the common failure
+            return -errno;
         }
         fd = (int) r;
         features = io_uring_params.features(params);

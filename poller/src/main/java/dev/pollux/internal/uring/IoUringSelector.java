@@ -99,9 +99,9 @@ public final class IoUringSelector extends Selector {
     private int[] masks = new int[64];
     private byte[] states = new byte[64];
     /** The poll in which the descriptor was last reported, and where: merges its completions. */
-    private int[] reportedRound = new int[64];
+    private long[] reportedRound = new long[64];
     private int[] reportedSlot = new int[64];
-    private int round;
+    private long round;
     private int nextGen = 1;
     /** Wakers by slot (index in their NOP's user data); guarded by lock. */
     private NopWaker[] wakers = new NopWaker[4];
@@ -124,10 +124,6 @@ public final class IoUringSelector extends Selector {
      *     backend needs, saying why
      */
     public static IoUringSelector open() throws IOException {
-        String os = System.getProperty("os.name", "");
-        if (!os.startsWith("Linux")) {
-            throw new UnsupportedOperationException("the io_uring backend needs Linux; this is " + os);
-        }
         IoUring ring = new IoUring();
         int r = ring.setup(SQ_ENTRIES, CQ_ENTRIES);
         if (r < 0) {
@@ -282,7 +278,7 @@ public final class IoUringSelector extends Selector {
         int n;
         acquire();
         try {
-            round = round == Integer.MAX_VALUE ? 1 : round + 1;
+            round++; // a long: never wraps, so a stale reportedRound never matches
             n = reap(buffer, 0, capacity);
         } finally {
             lock.unlock();
@@ -454,7 +450,7 @@ public final class IoUringSelector extends Selector {
 
     @Override
     protected void implRegister(int fd, long token, Interest interest, Trigger trigger) throws IOException {
-        int mask = mask(interest);
+        int mask = EpollSelector.mask(interest); // the same bits as on epoll
         acquire();
         try {
             if (fd < gens.length && gens[fd] != 0) {
@@ -482,7 +478,7 @@ public final class IoUringSelector extends Selector {
 
     @Override
     protected void implReregister(int fd, long token, Interest interest, Trigger trigger) throws IOException {
-        int mask = mask(interest);
+        int mask = EpollSelector.mask(interest); // the same bits as on epoll
         acquire();
         try {
             requireRegistered(fd);
@@ -647,10 +643,6 @@ public final class IoUringSelector extends Selector {
         };
     }
 
-    /** The poll mask for an interest: the same bits as on epoll. */
-    private static int mask(Interest interest) {
-        return EpollSelector.mask(interest);
-    }
 
     // ---- wakers, interrupt, close --------------------------------------------------------------
 
