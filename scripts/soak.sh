@@ -55,7 +55,7 @@ done
 
 if [[ -z "${no_build:-}" ]]; then
     echo "building bench/target/benchmarks.jar" >&2
-    ./mvnw -B -q package -pl bench -am -DskipTests >&2
+    ./mvnw -B -q package -pl bench -am -DskipTests -Dmaven.javadoc.skip -Dmaven.source.skip >&2
 fi
 
 # Run on the JDK 25 that ./mvnw built with.

@@ -182,8 +182,10 @@ public final class TraceReport {
     }
 
     private static String category(String call) {
+        if (StraceLines.isWait(call)) {
+            return "wait";
+        }
         return switch (call) {
-            case "epoll_wait", "epoll_pwait", "epoll_pwait2", "io_uring_enter" -> "wait";
             case "read", "readv", "recvfrom", "recvmsg", "recv" -> "read";
             case "write", "writev", "sendto", "sendmsg", "send" -> "write";
             default -> null;
