@@ -384,6 +384,9 @@ public final class IocpSelector extends Selector {
             }
             int events = 0;
             boolean interrupted = false;
+            // A completion whose processing fails (CloseHandle of a released AFD handle) must not
+            // strand the ones dequeued after it: they are out of the port and only here.
+            IOException failure = null;
             lock.lock();
             try {
                 for (int i = 0; i < n; i++) {
@@ -403,13 +406,22 @@ public final class IocpSelector extends Selector {
                     if (s == null) {
                         continue; // not a request of this selector's (never expected): nothing to report
                     }
-                    int readiness = feed(s);
-                    if (readiness != 0) {
-                        IocpEventFormat.write(buffer, events++, s.token, readiness);
+                    try {
+                        int readiness = feed(s);
+                        if (readiness != 0) {
+                            IocpEventFormat.write(buffer, events++, s.token, readiness);
+                        }
+                    } catch (IOException e) {
+                        if (failure == null) {
+                            failure = e;
+                        }
                     }
                 }
             } finally {
                 lock.unlock();
+            }
+            if (failure != null) {
+                throw failure;
             }
             // An infinite wait that dequeued only cancellations waits again, as mio's does.
             if (events > 0 || interrupted || millis >= 0) {
@@ -485,6 +497,8 @@ public final class IocpSelector extends Selector {
     @Override
     protected void implClose() throws IOException {
         lock.lock();
+        // Every step runs whatever failed before it (the first failure is thrown at the end):
+        // a failed CloseHandle must not leave the other handles or the port open.
         IOException failure = null;
         try {
             List<SockState> all = new ArrayList<>(bySocket.size());
@@ -494,7 +508,7 @@ public final class IocpSelector extends Selector {
                 try {
                     delete(s);
                 } catch (IOException e) {
-                    failure = e;
+                    failure = first(failure, e);
                 }
             }
             updates.clear();
@@ -502,12 +516,22 @@ public final class IocpSelector extends Selector {
                 try (Arena arena = Arena.ofConfined()) {
                     MemorySegment entries = arena.allocate(WinLayouts.OVERLAPPED_ENTRY, 64);
                     for (int round = 0; round < 50 && !inFlight.isEmpty(); round++) {
-                        int n = driver.dequeue(port, entries, 64, 100);
+                        int n;
+                        try {
+                            n = driver.dequeue(port, entries, 64, 100);
+                        } catch (IOException e) {
+                            failure = first(failure, e);
+                            break;
+                        }
                         for (int i = 0; i < n; i++) {
                             long overlapped = entries.get(JAVA_LONG, i * IocpEventFormat.SIZE + ENTRY_OVERLAPPED);
                             SockState s = overlapped == 0 ? null : inFlight.remove(overlapped);
                             if (s != null) {
-                                free(s);
+                                try {
+                                    free(s);
+                                } catch (IOException e) {
+                                    failure = first(failure, e);
+                                }
                             }
                         }
                     }
@@ -516,9 +540,13 @@ public final class IocpSelector extends Selector {
             try {
                 group.closeAll();
             } catch (IOException e) {
-                failure = e;
+                failure = first(failure, e);
             }
-            driver.closeHandle(port);
+            try {
+                driver.closeHandle(port);
+            } catch (IOException e) {
+                failure = first(failure, e);
+            }
             if (inFlight.isEmpty()) {
                 slots.close();
             }
@@ -528,6 +556,10 @@ public final class IocpSelector extends Selector {
         if (failure != null) {
             throw failure;
         }
+    }
+
+    private static IOException first(IOException failure, IOException e) {
+        return failure == null ? e : failure;
     }
 
     /** Native poll slots still held (registered sockets plus requests awaiting completion). */

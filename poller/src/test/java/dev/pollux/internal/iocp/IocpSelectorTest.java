@@ -398,6 +398,39 @@ class IocpSelectorTest {
     }
 
     @Test
+    void aFailedCloseHandleLosesNoCompletionDequeuedWithIt() throws IOException {
+        for (int fd = 1; fd <= 33; fd++) {
+            register(fd, fd, Interest.READABLE);
+        }
+        poll();
+        afd.hold();
+        afd.closeSocket(33); // alone in the second AFD group: freeing it closes that handle
+        afd.setReady(1, AFD_POLL_RECEIVE);
+        afd.release(0, 1);
+        afd.failNextCloses(1);
+        OsException e = assertThrows(OsException.class, this::poll);
+        assertEquals("CloseHandle", e.call());
+        assertEquals(32, selector.slotsInUse(), "the closed socket's slot is freed");
+        assertEquals(1, selector.afdHandles());
+        // Socket 1's completion was processed too: its request is watched again after would-block.
+        selector.wouldBlock(1, 1, Interest.READABLE);
+        assertEquals(Map.of(1L, Readiness.READABLE), poll());
+    }
+
+    @Test
+    void aFailedCloseHandleStillClosesTheRestOnClose() throws IOException {
+        for (int fd = 1; fd <= 33; fd++) {
+            register(fd, fd, Interest.READABLE);
+        }
+        poll();
+        afd.failNextCloses(1);
+        OsException e = assertThrows(OsException.class, selector::close);
+        assertEquals("CloseHandle", e.call());
+        assertEquals(0, afd.openAfdHandles());
+        assertEquals(0, afd.openPorts(), "the port is closed after a failed AFD handle close");
+    }
+
+    @Test
     void closeCancelsEverythingAndWaitsForTheCompletions() throws IOException {
         for (int fd = 1; fd <= 10; fd++) {
             register(fd, fd, Interest.READABLE);

@@ -63,6 +63,7 @@ final class SimulatedAfd implements IocpDriver {
     private final List<Completion> held = new ArrayList<>();
     private boolean holding;
     private int failNextPoll;
+    private int failNextClose;
     final List<String> violations = Collections.synchronizedList(new ArrayList<>());
     int polls;
     int cancels;
@@ -145,6 +146,14 @@ final class SimulatedAfd implements IocpDriver {
     /** The next {@code n} poll requests fail with STATUS_INVALID_PARAMETER. */
     synchronized void failNextPolls(int n) {
         failNextPoll = n;
+    }
+
+    /**
+     * The next {@code n} CloseHandle calls report ERROR_INVALID_HANDLE after closing the handle
+     * (so the handle counts stay exact).
+     */
+    synchronized void failNextCloses(int n) {
+        failNextClose = n;
     }
 
     synchronized int pendingRequests() {
@@ -326,6 +335,10 @@ final class SimulatedAfd implements IocpDriver {
             }
         } else if (!ports.remove(handle)) {
             violations.add("CloseHandle of an unknown handle");
+            throw new OsException("CloseHandle", WinError.ERROR_INVALID_HANDLE, "ERROR_INVALID_HANDLE");
+        }
+        if (failNextClose > 0) {
+            failNextClose--;
             throw new OsException("CloseHandle", WinError.ERROR_INVALID_HANDLE, "ERROR_INVALID_HANDLE");
         }
     }
