@@ -171,9 +171,22 @@ public final class IocpSelector extends Selector {
             s.interest = interest;
             s.userEvents = afdEvents(interest);
             bySocket.put(fd, s);
-            queue(s);
-            if (polling) {
-                flushUpdates();
+            if (!polling) {
+                queue(s);
+                return;
+            }
+            try {
+                update(s);
+            } catch (IOException e) {
+                // Not registered after all: no half-registered socket left for the next select.
+                bySocket.remove(fd);
+                s.deletePending = true;
+                try {
+                    free(s);
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
             }
         } finally {
             lock.unlock();
@@ -201,10 +214,7 @@ public final class IocpSelector extends Selector {
             s.token = token;
             s.interest = interest;
             s.userEvents = afdEvents(interest);
-            queue(s);
-            if (polling) {
-                flushUpdates();
-            }
+            submitOrQueue(s);
         } finally {
             lock.unlock();
         }
@@ -247,10 +257,7 @@ public final class IocpSelector extends Selector {
                 return; // nothing was reported since: the request in the kernel (or queued) covers it
             }
             s.userEvents |= wanted;
-            queue(s);
-            if (polling) {
-                flushUpdates();
-            }
+            submitOrQueue(s);
         } catch (IOException e) {
             // Left in the update queue: select submits it again and throws if it fails again.
         } finally {
@@ -262,6 +269,24 @@ public final class IocpSelector extends Selector {
         if (!s.queued) {
             s.queued = true;
             updates.add(s);
+        }
+    }
+
+    /**
+     * Submits {@code s}'s update at once while another thread waits (it cannot), else queues it
+     * for the next select. Only {@code s}'s: another socket's failure is not this caller's. A
+     * failed update is queued, so the next select retries it.
+     */
+    private void submitOrQueue(SockState s) throws IOException {
+        if (!polling) {
+            queue(s);
+            return;
+        }
+        try {
+            update(s);
+        } catch (IOException e) {
+            queue(s);
+            throw e;
         }
     }
 

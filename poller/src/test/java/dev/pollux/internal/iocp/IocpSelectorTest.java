@@ -320,6 +320,24 @@ class IocpSelectorTest {
     }
 
     @Test
+    void registerWhilePollingFailsOnlyForItsOwnSocketAndLeavesNothingBehind() throws Exception {
+        CompletableFuture<Map<Long, Integer>> polled = pollInBackground();
+        afd.failNextPollsOf(1, 2);
+        OsException e = assertThrows(OsException.class, () -> register(1, 11, Interest.READABLE));
+        assertEquals("IOCTL_AFD_POLL", e.call());
+        assertEquals(0, selector.slotsInUse(), "the failed registration is rolled back");
+        assertEquals(0, selector.afdHandles());
+        // Socket 1's request would fail again; registering socket 2 must not submit it.
+        afd.setReady(2, AFD_POLL_RECEIVE);
+        register(2, 12, Interest.READABLE);
+        assertEquals(Map.of(12L, Readiness.READABLE), polled.get(10, TimeUnit.SECONDS));
+        afd.failNextPollsOf(1, 0);
+        register(1, 11, Interest.READABLE); // not left registered by the failed attempt
+        afd.setReady(1, AFD_POLL_RECEIVE);
+        assertEquals(Map.of(11L, Readiness.READABLE), poll());
+    }
+
+    @Test
     void deregisterDuringPollCancelsAndTheWaitGoesOn() throws Exception {
         register(1, 11, Interest.READABLE);
         poll();

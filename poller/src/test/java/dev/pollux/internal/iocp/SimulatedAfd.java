@@ -64,6 +64,7 @@ final class SimulatedAfd implements IocpDriver {
     private boolean holding;
     private int failNextPoll;
     private int failNextClose;
+    private final Map<Integer, Integer> failNextPollsOf = new HashMap<>();
     final List<String> violations = Collections.synchronizedList(new ArrayList<>());
     int polls;
     int cancels;
@@ -146,6 +147,11 @@ final class SimulatedAfd implements IocpDriver {
     /** The next {@code n} poll requests fail with STATUS_INVALID_PARAMETER. */
     synchronized void failNextPolls(int n) {
         failNextPoll = n;
+    }
+
+    /** The next {@code n} poll requests for socket {@code fd} fail with STATUS_INVALID_PARAMETER. */
+    synchronized void failNextPollsOf(int fd, int n) {
+        failNextPollsOf.put(fd, n);
     }
 
     /**
@@ -251,6 +257,10 @@ final class SimulatedAfd implements IocpDriver {
             return dev.pollux.ffi.iocp.NtStatus.STATUS_INVALID_PARAMETER;
         }
         Sock s = byBase.get(pollInfo.get(JAVA_LONG, WinLayouts.POLL_HANDLE));
+        if (s != null && failNextPollsOf.getOrDefault(s.fd, 0) > 0) {
+            failNextPollsOf.merge(s.fd, -1, Integer::sum);
+            return dev.pollux.ffi.iocp.NtStatus.STATUS_INVALID_PARAMETER;
+        }
         if (s == null || s.closed || pollInfo.get(JAVA_INT, WinLayouts.POLL_NUMBER_OF_HANDLES) != 1) {
             return STATUS_INVALID_HANDLE;
         }
