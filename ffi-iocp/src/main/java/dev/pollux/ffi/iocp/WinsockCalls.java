@@ -11,14 +11,17 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
+import java.util.Objects;
 
 /**
  * The Winsock calls of a Windows socket layer, linked by {@link #open()} (which first opens
  * {@link Iocp}: libraries loaded, Winsock started) from the jextract bindings' descriptors with
  * {@code WSAGetLastError} captured by the linker. Each returns its result or
  * {@code -WSAGetLastError()}; sockets are non-blocking ({@code FIONBIO}) and not inheritable
- * from creation. Lengths are {@code int}s, as in Winsock. Thread-safe; per-thread scratch
- * memory, nothing allocated per call. Never run yet: there is no Windows JVM on the machines
+ * from creation. Lengths are {@code int}s, as in Winsock. The data transfers take native or heap
+ * segments (a heap one goes through a critical handle: the sockets never block); a length beyond
+ * the segment throws {@link IndexOutOfBoundsException}. Thread-safe; per-thread scratch memory,
+ * nothing allocated per call. Never run yet: there is no Windows JVM on the machines
  * Pollux is built on.
  */
 public final class WinsockCalls {
@@ -38,9 +41,13 @@ public final class WinsockCalls {
     private final MethodHandle getsockopt;
     private final MethodHandle setsockopt;
     private final MethodHandle send;
+    private final MethodHandle sendHeap;
     private final MethodHandle recv;
+    private final MethodHandle recvHeap;
     private final MethodHandle sendto;
+    private final MethodHandle sendtoHeap;
     private final MethodHandle recvfrom;
+    private final MethodHandle recvfromHeap;
     private final MethodHandle shutdown;
     private final MethodHandle closesocket;
     private final ThreadLocal<Frame> frames;
@@ -72,9 +79,13 @@ public final class WinsockCalls {
         getsockopt = link(linker, Windows.getsockopt$address(), Windows.getsockopt$descriptor(), wsa);
         setsockopt = link(linker, Windows.setsockopt$address(), Windows.setsockopt$descriptor(), wsa);
         send = link(linker, Windows.send$address(), Windows.send$descriptor(), wsa);
+        sendHeap = linkHeap(linker, Windows.send$address(), Windows.send$descriptor(), wsa);
         recv = link(linker, Windows.recv$address(), Windows.recv$descriptor(), wsa);
+        recvHeap = linkHeap(linker, Windows.recv$address(), Windows.recv$descriptor(), wsa);
         sendto = link(linker, Windows.sendto$address(), Windows.sendto$descriptor(), wsa);
+        sendtoHeap = linkHeap(linker, Windows.sendto$address(), Windows.sendto$descriptor(), wsa);
         recvfrom = link(linker, Windows.recvfrom$address(), Windows.recvfrom$descriptor(), wsa);
+        recvfromHeap = linkHeap(linker, Windows.recvfrom$address(), Windows.recvfrom$descriptor(), wsa);
         shutdown = link(linker, Windows.shutdown$address(), Windows.shutdown$descriptor(), wsa);
         closesocket = link(linker, Windows.closesocket$address(), Windows.closesocket$descriptor(), wsa);
         frames = ThreadLocal.withInitial(() -> new Frame(captureLayout));
@@ -82,6 +93,14 @@ public final class WinsockCalls {
 
     private static MethodHandle link(Linker linker, MemorySegment address, FunctionDescriptor d, Linker.Option o) {
         return linker.downcallHandle(address, d, o);
+    }
+
+    /**
+     * For the data transfers, which never block here (sockets are non-blocking): a heap segment
+     * (what a heap ByteBuffer becomes) is handed to Winsock directly, as ffi-epoll and ffi-kqueue do.
+     */
+    private static MethodHandle linkHeap(Linker linker, MemorySegment address, FunctionDescriptor d, Linker.Option o) {
+        return linker.downcallHandle(address, d, o, Linker.Option.critical(true));
     }
 
     /** Links Winsock (once per process). @throws UnsupportedOperationException outside Windows */
@@ -226,27 +245,33 @@ public final class WinsockCalls {
     }
 
     public int send(long s, MemorySegment buffer, int length) {
+        Objects.checkFromIndexSize(0L, length, buffer.byteSize());
+        MethodHandle call = buffer.isNative() ? send : sendHeap;
         Frame f = frames.get();
         try {
-            return check(f, (int) send.invokeExact(f.capture, s, buffer, length, 0));
+            return check(f, (int) call.invokeExact(f.capture, s, buffer, length, 0));
         } catch (Throwable t) {
             throw unexpected(t);
         }
     }
 
     public int recv(long s, MemorySegment buffer, int length, int flags) {
+        Objects.checkFromIndexSize(0L, length, buffer.byteSize());
+        MethodHandle call = buffer.isNative() ? recv : recvHeap;
         Frame f = frames.get();
         try {
-            return check(f, (int) recv.invokeExact(f.capture, s, buffer, length, flags));
+            return check(f, (int) call.invokeExact(f.capture, s, buffer, length, flags));
         } catch (Throwable t) {
             throw unexpected(t);
         }
     }
 
     public int sendTo(long s, MemorySegment buffer, int length, MemorySegment address, int addressLength) {
+        Objects.checkFromIndexSize(0L, length, buffer.byteSize());
+        MethodHandle call = buffer.isNative() ? sendto : sendtoHeap;
         Frame f = frames.get();
         try {
-            return check(f, (int) sendto.invokeExact(f.capture, s, buffer, length, 0, address, addressLength));
+            return check(f, (int) call.invokeExact(f.capture, s, buffer, length, 0, address, addressLength));
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -255,10 +280,12 @@ public final class WinsockCalls {
     /** {@code recvfrom}: bytes received; the sender's length goes to {@code addressLength[0]}. */
     public int receiveFrom(long s, MemorySegment buffer, int length, int flags, MemorySegment address,
             int[] addressLength) {
+        Objects.checkFromIndexSize(0L, length, buffer.byteSize());
+        MethodHandle call = buffer.isNative() ? recvfrom : recvfromHeap;
         Frame f = frames.get();
         try {
             f.length.set(JAVA_INT, 0, (int) address.byteSize());
-            int r = check(f, (int) recvfrom.invokeExact(f.capture, s, buffer, length, flags, address, f.length));
+            int r = check(f, (int) call.invokeExact(f.capture, s, buffer, length, flags, address, f.length));
             addressLength[0] = f.length.get(JAVA_INT, 0);
             return r;
         } catch (Throwable t) {

@@ -171,9 +171,22 @@ public final class IocpSelector extends Selector {
             s.interest = interest;
             s.userEvents = afdEvents(interest);
             bySocket.put(fd, s);
-            queue(s);
-            if (polling) {
-                flushUpdates();
+            if (!polling) {
+                queue(s);
+                return;
+            }
+            try {
+                update(s);
+            } catch (IOException e) {
+                // Not registered after all: no half-registered socket left for the next select.
+                bySocket.remove(fd);
+                s.deletePending = true;
+                try {
+                    free(s);
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
             }
         } finally {
             lock.unlock();
@@ -201,10 +214,7 @@ public final class IocpSelector extends Selector {
             s.token = token;
             s.interest = interest;
             s.userEvents = afdEvents(interest);
-            queue(s);
-            if (polling) {
-                flushUpdates();
-            }
+            submitOrQueue(s);
         } finally {
             lock.unlock();
         }
@@ -247,10 +257,7 @@ public final class IocpSelector extends Selector {
                 return; // nothing was reported since: the request in the kernel (or queued) covers it
             }
             s.userEvents |= wanted;
-            queue(s);
-            if (polling) {
-                flushUpdates();
-            }
+            submitOrQueue(s);
         } catch (IOException e) {
             // Left in the update queue: select submits it again and throws if it fails again.
         } finally {
@@ -262,6 +269,24 @@ public final class IocpSelector extends Selector {
         if (!s.queued) {
             s.queued = true;
             updates.add(s);
+        }
+    }
+
+    /**
+     * Submits {@code s}'s update at once while another thread waits (it cannot), else queues it
+     * for the next select. Only {@code s}'s: another socket's failure is not this caller's. A
+     * failed update is queued, so the next select retries it.
+     */
+    private void submitOrQueue(SockState s) throws IOException {
+        if (!polling) {
+            queue(s);
+            return;
+        }
+        try {
+            update(s);
+        } catch (IOException e) {
+            queue(s);
+            throw e;
         }
     }
 
@@ -384,6 +409,9 @@ public final class IocpSelector extends Selector {
             }
             int events = 0;
             boolean interrupted = false;
+            // A completion whose processing fails (CloseHandle of a released AFD handle) must not
+            // strand the ones dequeued after it: they are out of the port and only here.
+            IOException failure = null;
             lock.lock();
             try {
                 for (int i = 0; i < n; i++) {
@@ -403,13 +431,22 @@ public final class IocpSelector extends Selector {
                     if (s == null) {
                         continue; // not a request of this selector's (never expected): nothing to report
                     }
-                    int readiness = feed(s);
-                    if (readiness != 0) {
-                        IocpEventFormat.write(buffer, events++, s.token, readiness);
+                    try {
+                        int readiness = feed(s);
+                        if (readiness != 0) {
+                            IocpEventFormat.write(buffer, events++, s.token, readiness);
+                        }
+                    } catch (IOException e) {
+                        if (failure == null) {
+                            failure = e;
+                        }
                     }
                 }
             } finally {
                 lock.unlock();
+            }
+            if (failure != null) {
+                throw failure;
             }
             // An infinite wait that dequeued only cancellations waits again, as mio's does.
             if (events > 0 || interrupted || millis >= 0) {
@@ -485,6 +522,8 @@ public final class IocpSelector extends Selector {
     @Override
     protected void implClose() throws IOException {
         lock.lock();
+        // Every step runs whatever failed before it (the first failure is thrown at the end):
+        // a failed CloseHandle must not leave the other handles or the port open.
         IOException failure = null;
         try {
             List<SockState> all = new ArrayList<>(bySocket.size());
@@ -494,7 +533,7 @@ public final class IocpSelector extends Selector {
                 try {
                     delete(s);
                 } catch (IOException e) {
-                    failure = e;
+                    failure = first(failure, e);
                 }
             }
             updates.clear();
@@ -502,12 +541,22 @@ public final class IocpSelector extends Selector {
                 try (Arena arena = Arena.ofConfined()) {
                     MemorySegment entries = arena.allocate(WinLayouts.OVERLAPPED_ENTRY, 64);
                     for (int round = 0; round < 50 && !inFlight.isEmpty(); round++) {
-                        int n = driver.dequeue(port, entries, 64, 100);
+                        int n;
+                        try {
+                            n = driver.dequeue(port, entries, 64, 100);
+                        } catch (IOException e) {
+                            failure = first(failure, e);
+                            break;
+                        }
                         for (int i = 0; i < n; i++) {
                             long overlapped = entries.get(JAVA_LONG, i * IocpEventFormat.SIZE + ENTRY_OVERLAPPED);
                             SockState s = overlapped == 0 ? null : inFlight.remove(overlapped);
                             if (s != null) {
-                                free(s);
+                                try {
+                                    free(s);
+                                } catch (IOException e) {
+                                    failure = first(failure, e);
+                                }
                             }
                         }
                     }
@@ -516,9 +565,13 @@ public final class IocpSelector extends Selector {
             try {
                 group.closeAll();
             } catch (IOException e) {
-                failure = e;
+                failure = first(failure, e);
             }
-            driver.closeHandle(port);
+            try {
+                driver.closeHandle(port);
+            } catch (IOException e) {
+                failure = first(failure, e);
+            }
             if (inFlight.isEmpty()) {
                 slots.close();
             }
@@ -528,6 +581,10 @@ public final class IocpSelector extends Selector {
         if (failure != null) {
             throw failure;
         }
+    }
+
+    private static IOException first(IOException failure, IOException e) {
+        return failure == null ? e : failure;
     }
 
     /** Native poll slots still held (registered sockets plus requests awaiting completion). */

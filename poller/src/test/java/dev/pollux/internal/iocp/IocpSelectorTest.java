@@ -320,6 +320,24 @@ class IocpSelectorTest {
     }
 
     @Test
+    void registerWhilePollingFailsOnlyForItsOwnSocketAndLeavesNothingBehind() throws Exception {
+        CompletableFuture<Map<Long, Integer>> polled = pollInBackground();
+        afd.failNextPollsOf(1, 2);
+        OsException e = assertThrows(OsException.class, () -> register(1, 11, Interest.READABLE));
+        assertEquals("IOCTL_AFD_POLL", e.call());
+        assertEquals(0, selector.slotsInUse(), "the failed registration is rolled back");
+        assertEquals(0, selector.afdHandles());
+        // Socket 1's request would fail again; registering socket 2 must not submit it.
+        afd.setReady(2, AFD_POLL_RECEIVE);
+        register(2, 12, Interest.READABLE);
+        assertEquals(Map.of(12L, Readiness.READABLE), polled.get(10, TimeUnit.SECONDS));
+        afd.failNextPollsOf(1, 0);
+        register(1, 11, Interest.READABLE); // not left registered by the failed attempt
+        afd.setReady(1, AFD_POLL_RECEIVE);
+        assertEquals(Map.of(11L, Readiness.READABLE), poll());
+    }
+
+    @Test
     void deregisterDuringPollCancelsAndTheWaitGoesOn() throws Exception {
         register(1, 11, Interest.READABLE);
         poll();
@@ -395,6 +413,39 @@ class IocpSelectorTest {
         assertEquals("STATUS_INVALID_PARAMETER", e.codeName());
         afd.setReady(1, AFD_POLL_RECEIVE);
         assertEquals(Map.of(11L, Readiness.READABLE), poll(), "still queued: the next poll submits it");
+    }
+
+    @Test
+    void aFailedCloseHandleLosesNoCompletionDequeuedWithIt() throws IOException {
+        for (int fd = 1; fd <= 33; fd++) {
+            register(fd, fd, Interest.READABLE);
+        }
+        poll();
+        afd.hold();
+        afd.closeSocket(33); // alone in the second AFD group: freeing it closes that handle
+        afd.setReady(1, AFD_POLL_RECEIVE);
+        afd.release(0, 1);
+        afd.failNextCloses(1);
+        OsException e = assertThrows(OsException.class, this::poll);
+        assertEquals("CloseHandle", e.call());
+        assertEquals(32, selector.slotsInUse(), "the closed socket's slot is freed");
+        assertEquals(1, selector.afdHandles());
+        // Socket 1's completion was processed too: its request is watched again after would-block.
+        selector.wouldBlock(1, 1, Interest.READABLE);
+        assertEquals(Map.of(1L, Readiness.READABLE), poll());
+    }
+
+    @Test
+    void aFailedCloseHandleStillClosesTheRestOnClose() throws IOException {
+        for (int fd = 1; fd <= 33; fd++) {
+            register(fd, fd, Interest.READABLE);
+        }
+        poll();
+        afd.failNextCloses(1);
+        OsException e = assertThrows(OsException.class, selector::close);
+        assertEquals("CloseHandle", e.call());
+        assertEquals(0, afd.openAfdHandles());
+        assertEquals(0, afd.openPorts(), "the port is closed after a failed AFD handle close");
     }
 
     @Test

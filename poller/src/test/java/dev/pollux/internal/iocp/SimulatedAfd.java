@@ -63,6 +63,8 @@ final class SimulatedAfd implements IocpDriver {
     private final List<Completion> held = new ArrayList<>();
     private boolean holding;
     private int failNextPoll;
+    private int failNextClose;
+    private final Map<Integer, Integer> failNextPollsOf = new HashMap<>();
     final List<String> violations = Collections.synchronizedList(new ArrayList<>());
     int polls;
     int cancels;
@@ -145,6 +147,19 @@ final class SimulatedAfd implements IocpDriver {
     /** The next {@code n} poll requests fail with STATUS_INVALID_PARAMETER. */
     synchronized void failNextPolls(int n) {
         failNextPoll = n;
+    }
+
+    /** The next {@code n} poll requests for socket {@code fd} fail with STATUS_INVALID_PARAMETER. */
+    synchronized void failNextPollsOf(int fd, int n) {
+        failNextPollsOf.put(fd, n);
+    }
+
+    /**
+     * The next {@code n} CloseHandle calls report ERROR_INVALID_HANDLE after closing the handle
+     * (so the handle counts stay exact).
+     */
+    synchronized void failNextCloses(int n) {
+        failNextClose = n;
     }
 
     synchronized int pendingRequests() {
@@ -242,6 +257,10 @@ final class SimulatedAfd implements IocpDriver {
             return dev.pollux.ffi.iocp.NtStatus.STATUS_INVALID_PARAMETER;
         }
         Sock s = byBase.get(pollInfo.get(JAVA_LONG, WinLayouts.POLL_HANDLE));
+        if (s != null && failNextPollsOf.getOrDefault(s.fd, 0) > 0) {
+            failNextPollsOf.merge(s.fd, -1, Integer::sum);
+            return dev.pollux.ffi.iocp.NtStatus.STATUS_INVALID_PARAMETER;
+        }
         if (s == null || s.closed || pollInfo.get(JAVA_INT, WinLayouts.POLL_NUMBER_OF_HANDLES) != 1) {
             return STATUS_INVALID_HANDLE;
         }
@@ -326,6 +345,10 @@ final class SimulatedAfd implements IocpDriver {
             }
         } else if (!ports.remove(handle)) {
             violations.add("CloseHandle of an unknown handle");
+            throw new OsException("CloseHandle", WinError.ERROR_INVALID_HANDLE, "ERROR_INVALID_HANDLE");
+        }
+        if (failNextClose > 0) {
+            failNextClose--;
             throw new OsException("CloseHandle", WinError.ERROR_INVALID_HANDLE, "ERROR_INVALID_HANDLE");
         }
     }
