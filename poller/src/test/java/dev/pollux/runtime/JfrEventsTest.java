@@ -80,7 +80,9 @@ class JfrEventsTest {
                 recording.enable("dev.pollux.runtime.TaskWake");
                 recording.start();
                 assertTrue(JfrSupport.pollEnabled() && JfrSupport.taskRunEnabled() && JfrSupport.taskWakeEnabled());
-                loop.blockOn(Timers.sleep(Duration.ofMillis(5)));
+                // Long enough to be pending when the loop first runs it, also on a loaded machine:
+                // the loop must poll (and the task be woken) for the events below to exist.
+                loop.blockOn(Timers.sleep(Duration.ofMillis(50)));
                 poll.poll(events, Duration.ZERO);
                 recording.stop();
                 assertFalse(anyGuardOn(), "the recording has stopped");

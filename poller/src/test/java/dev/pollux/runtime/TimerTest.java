@@ -36,9 +36,15 @@ class TimerTest {
     void sleepsCompleteInDeadlineOrder() throws Exception {
         List<Integer> order = Collections.synchronizedList(new ArrayList<>());
         int[] delays = {40, 10, 30, 20, 0, 50};
-        List<TaskHandle<Object>> handles = new ArrayList<>();
+        // Every deadline is fixed when its sleep is made: make them all first, so that a slow
+        // first spawn (a cold JVM loading classes) cannot push a later sleep past an earlier one.
+        List<Async<Object>> sleeps = new ArrayList<>();
         for (int d : delays) {
-            handles.add(loop.spawn(Timers.sleep(Duration.ofMillis(d)).map(v -> order.add(d))));
+            sleeps.add(Timers.sleep(Duration.ofMillis(d)).map(v -> order.add(d)));
+        }
+        List<TaskHandle<Object>> handles = new ArrayList<>();
+        for (Async<Object> sleep : sleeps) {
+            handles.add(loop.spawn(sleep));
         }
         for (TaskHandle<Object> h : handles) {
             h.join(RuntimeTestSupport.LIVENESS);
