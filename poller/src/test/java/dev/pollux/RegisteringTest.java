@@ -11,7 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pollux.MioPortSupport.TestEventFd;
+import dev.pollux.net.TcpListener;
 import dev.pollux.unix.Pipe;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -188,6 +191,50 @@ class RegisteringTest {
     }
 
     /** Double / missing registration: IllegalStateException for Pipe ends, the OS's errno for SourceFd. */
+    /**
+     * Closing a source after deregistering it closes its file at once, whether or not a poll ran
+     * in between: the peer sees the end of stream (a backend that batches deregistrations must
+     * hand them to the kernel before the descriptor closes).
+     */
+    @Test
+    void closingADeregisteredSourceClosesItsFile() throws Exception {
+        try (Poll poll = Poll.open(); Poll other = Poll.open(); Pipe pipe = Pipe.open(); Pipe second = Pipe.open()) {
+            Registry registry = poll.registry();
+            registry.register(pipe.sender(), SERVER, Interest.WRITABLE);
+            expectEvents(poll, Events.withCapacity(8), expect(SERVER, WRITABLE));
+            registry.deregister(pipe.sender());
+            pipe.sender().close();
+            assertEquals(-1, pipe.receiver().read(ByteBuffer.allocate(1)), "the write end is closed: end of stream");
+
+            // Deregistered from one Poll, then registered with and deregistered from another:
+            // closing still releases both.
+            registry.register(second.sender(), SERVER, Interest.WRITABLE);
+            expectEvents(poll, Events.withCapacity(8), expect(SERVER, WRITABLE));
+            registry.deregister(second.sender());
+            other.registry().register(second.sender(), CLIENT, Interest.WRITABLE);
+            other.registry().deregister(second.sender());
+            second.sender().close();
+            assertEquals(-1, second.receiver().read(ByteBuffer.allocate(1)), "the write end is closed: end of stream");
+        }
+    }
+
+    /** A listener closed right after its deregistration frees its port: binding it again works. */
+    @Test
+    void aListenerClosedAfterDeregisterFreesItsPort() throws Exception {
+        try (Poll poll = Poll.open()) {
+            InetSocketAddress address;
+            try (TcpListener listener = TcpListener.bind(
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+                address = listener.localAddress();
+                poll.registry().register(listener, SERVER, Interest.READABLE);
+                poll.registry().deregister(listener);
+            }
+            try (TcpListener again = TcpListener.bind(address)) {
+                assertEquals(address, again.localAddress());
+            }
+        }
+    }
+
     @Test
     void doubleAndMissingRegistration() throws Exception {
         try (Poll poll = Poll.open(); Pipe pipe = Pipe.open(); TestEventFd efd = MioPortSupport.eventFd()) {

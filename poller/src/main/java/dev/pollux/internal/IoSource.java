@@ -13,8 +13,9 @@ import java.nio.channels.ClosedSelectorException;
  * A descriptor Pollux owns (a pipe end, a socket), with its registration state and the path every
  * I/O call on it takes: mio's {@code IoSource}.
  *
- * <p>Owns the descriptor: {@link #close()} deregisters it (so no event for its token follows) and
- * closes it exactly once, after waiting for I/O calls in flight on other threads, so a call never
+ * <p>Owns the descriptor: {@link #close()} deregisters it (so no event for its token follows),
+ * releases the Poll it was last deregistered from (a backend that batches changes may still hold
+ * the file, see {@link Selector#deregisterOwned}) and closes it exactly once, after waiting for I/O calls in flight on other threads, so a call never
  * reaches a descriptor number the OS has given to someone else. Registration is tracked: a second
  * registration, a registration with another Poll while registered, and reregister or deregister
  * while not registered throw {@link IllegalStateException}. Use after close throws
@@ -92,8 +93,13 @@ public final class IoSource {
                         ? "already registered with this Poll: use reregister"
                         : "registered with another Poll: deregister it there first");
             }
-            selector.register(fd, token, interest, trigger);
             Registration last = retired;
+            if (last != null && last.selector != selector) {
+                // The other Poll may still hold the file for its deferred deregistration; only
+                // the last Poll is released at close.
+                last.selector.release(fd);
+            }
+            selector.registerOwned(fd, token, interest, trigger);
             registration = last != null && last.selector == selector && last.token == token
                     ? last : new Registration(selector, token);
         }
@@ -117,7 +123,7 @@ public final class IoSource {
         synchronized (lock) {
             ensureOpen();
             requireRegisteredWith(selector);
-            selector.deregister(fd);
+            selector.deregisterOwned(fd);
             retired = registration;
             registration = null;
         }
@@ -290,6 +296,13 @@ public final class IoSource {
                 } catch (IOException | ClosedSelectorException e) {
                     // The Poll closed meanwhile or refused: closing the descriptor below removes
                     // it from the OS queue all the same.
+                }
+            } else if (retired != null) {
+                try {
+                    retired.selector.release(fd);
+                } catch (IOException e) {
+                    // Closing the descriptor still works; only the file may outlive it until
+                    // that Poll's next wait.
                 }
             }
             registration = null;

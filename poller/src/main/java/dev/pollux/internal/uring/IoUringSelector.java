@@ -41,19 +41,27 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p><b>Stale completions.</b> Each poll request's user data is the descriptor and a generation
  * number, new for every registration and reregistration; a completion whose generation is not
  * the descriptor's current one (a removed or replaced request finishing late) is dropped, so no
- * event reaches a token after {@code deregister} or {@code reregister} returned.
+ * event reaches a token after {@code deregister} or {@code reregister} returned. The kernel refuses
+ * to remove a poll request whose completion work is pending (EALREADY, which it reports even for a
+ * request armed and found ready in the same submission): such a removal is queued again, so that a
+ * multishot request does not stay armed holding the file.
  *
  * <p><b>Batching and threads.</b> One lock guards the submission ring and the registration table;
- * the completion ring is only consumed by the polling thread, under the same lock. A reregister,
- * and the re-arming of level-triggered and one-shot-fallback polls, only write SQEs: they reach the
- * kernel with the {@code io_uring_enter} that next waits, one system call for all of them and the
- * wait. When another thread is blocked waiting, a reregister submits at once instead (that
- * waiter's enter has already passed). A register submits at once, so that the kernel's verdict on
- * the descriptor (EBADF) is known before it returns: it then finds its own completion in the ring
- * without consuming it. A deregister also submits at once: a poll request holds a reference to the
- * open file, and the caller may be about to close the descriptor expecting the file (a socket) to
- * close with it. Wakers post an {@code IORING_OP_NOP} completion (no eventfd, one
- * {@code io_uring_enter} per wake; wakes before the next poll coalesce into one).
+ * the completion ring is only consumed by the polling thread, under the same lock. Changes only
+ * write SQEs, which reach the kernel with the {@code io_uring_enter} that next waits (one system
+ * call for all of them and the wait), or 128 at a time when the submission ring fills: a
+ * reregister, the re-arming of level-triggered and one-shot-fallback polls, and the register and
+ * deregister of Pollux's own sources ({@link Selector#registerOwned}, whose descriptors stay open
+ * until their owner {@linkplain Selector#release releases} this selector, which submits the
+ * deferred removals, before closing them). When another thread is blocked waiting, a register or
+ * reregister submits at once instead (that waiter's enter has already passed). A raw descriptor's
+ * register ({@code SourceFd}) submits at once, so that the kernel's verdict on the descriptor
+ * (EBADF) is known before it returns: it then finds its own completion among those the submission
+ * posted, without consuming it. A raw deregister also submits at once: a poll request holds a
+ * reference to the open file, and the caller may be about to close the descriptor expecting the
+ * file (a socket) to close with it. Wakers post an
+ * {@code IORING_OP_NOP} completion (no eventfd, one {@code io_uring_enter} per wake; wakes before
+ * the next poll coalesce into one).
  *
  * <p><b>Where it differs from epoll.</b> The registration table is this object's, not the
  * kernel's: EEXIST and ENOENT are decided here (with EBADF, as on epoll, when the descriptor is
@@ -71,8 +79,16 @@ public final class IoUringSelector extends Selector {
     private static final int SQ_ENTRIES = 256;
     private static final int CQ_ENTRIES = 4096;
 
-    /** User data of requests whose completions are ignored (POLL_REMOVE). */
+    /** User data of requests whose completions are ignored (the open-time probe's removal). */
     private static final long CONTROL = 0L;
+    /**
+     * Set in the user data of a registration's POLL_REMOVE, beside the user data of the request it
+     * removes (generations stay below 2^30, so no poll request has this bit).
+     */
+    private static final long REMOVAL_BIT = 1L << 62;
+    private static final int MAX_GENERATION = (1 << 30) - 1;
+    /** How often a release retries removals that keep being refused before leaving them queued. */
+    private static final int RELEASE_ATTEMPTS = 1_000;
     /** Set in the user data of waker NOPs (with the waker's slot) and of interrupts. */
     private static final long WAKER_BIT = 1L << 63;
     private static final int INTERRUPT_SLOT = Integer.MAX_VALUE;
@@ -106,6 +122,8 @@ public final class IoUringSelector extends Selector {
     /** Wakers by slot (index in their NOP's user data); guarded by lock. */
     private NopWaker[] wakers = new NopWaker[4];
 
+    /** A deregisterOwned wrote a removal that no io_uring_enter has submitted yet; guarded by lock. */
+    private boolean removalsDeferred;
     /** A select is waiting in, or about to enter, io_uring_enter; guarded by lock. */
     private boolean waiting;
     /** Set by {@link #implInterrupt}, cleared by the select it ends. */
@@ -380,30 +398,25 @@ public final class IoUringSelector extends Selector {
     private int reap(MemorySegment buffer, int n, int capacity) throws IOException {
         int head = ring.cqHead();
         int tail = ring.cqTail();
-        int[] gens = this.gens;
         for (; head != tail; head++) {
             long userData = ring.cqeUserData(head);
-            if (userData == CONTROL) {
+            if (!isLive(userData)) {
+                // Nothing for an old token, a removal, an interrupt or a closed waker.
+                if (!requeueRefusedRemoval(head)) {
+                    break;
+                }
                 continue;
             }
             if (userData < 0) {
-                int slot = (int) userData;
-                NopWaker waker = slot < wakers.length ? wakers[slot] : null;
-                if (waker == null) {
-                    continue; // an interrupt, the open-time probe, or a closed waker's last NOP
-                }
                 if (n == capacity) {
                     break;
                 }
+                NopWaker waker = wakers[(int) userData];
                 waker.pending = false;
                 IoUringEventFormat.write(buffer, n++, waker.token, Epoll.EPOLLIN);
                 continue;
             }
             int fd = (int) userData;
-            int gen = (int) (userData >>> 32);
-            if (fd >= gens.length || gens[fd] != gen) {
-                continue; // a request removed or replaced since: nothing for its old token
-            }
             int res = ring.cqeResult(head);
             boolean merge = reportedRound[fd] == round;
             boolean report = res > 0 || (res < 0 && res != -Errno.ECANCELED);
@@ -450,6 +463,19 @@ public final class IoUringSelector extends Selector {
 
     @Override
     protected void implRegister(int fd, long token, Interest interest, Trigger trigger) throws IOException {
+        register(fd, token, interest, trigger, true);
+    }
+
+    /**
+     * Only writes the poll request: the descriptor's owner keeps it open, so the kernel's verdict
+     * can wait for the next io_uring_enter, unless a select is already waiting in one.
+     */
+    @Override
+    protected void implRegisterOwned(int fd, long token, Interest interest, Trigger trigger) throws IOException {
+        register(fd, token, interest, trigger, false);
+    }
+
+    private void register(int fd, long token, Interest interest, Trigger trigger, boolean verdictNow) throws IOException {
         int mask = EpollSelector.mask(interest); // the same bits as on epoll
         acquire();
         try {
@@ -459,11 +485,14 @@ public final class IoUringSelector extends Selector {
             int gen = newGeneration();
             long userData = userData(fd, gen);
             pushPollAdd(fd, mask, trigger(trigger), userData);
-            // Submitted at once: a bad descriptor must fail this call, as epoll_ctl would.
-            submitLocked();
-            int error = immediateError(userData);
-            if (error != 0) {
-                throw Check.error("IORING_OP_POLL_ADD", error);
+            if (verdictNow) {
+                // Submitted at once: a bad descriptor must fail this call, as epoll_ctl would.
+                int error = submitForVerdict(userData);
+                if (error != 0) {
+                    throw Check.error("IORING_OP_POLL_ADD", error);
+                }
+            } else if (waiting) {
+                submitLocked(); // the waiting thread's io_uring_enter has passed
             }
             ensureCapacity(fd);
             gens[fd] = gen;
@@ -501,14 +530,40 @@ public final class IoUringSelector extends Selector {
 
     @Override
     protected void implDeregister(int fd) throws IOException {
+        deregister(fd, true);
+    }
+
+    /** Only writes the removal: the owner calls {@link #implRelease} before closing the descriptor. */
+    @Override
+    protected void implDeregisterOwned(int fd) throws IOException {
+        deregister(fd, false);
+    }
+
+    private void deregister(int fd, boolean releaseNow) throws IOException {
         acquire();
         try {
             requireRegistered(fd);
             disarm(fd);
             gens[fd] = 0;
             states[fd] = 0;
-            // At once: the poll request holds the open file, which the caller may close next.
-            submitLocked();
+            if (releaseNow) {
+                // At once: the poll request holds the open file, which the caller may close next.
+                submitRemovalsNow();
+            } else {
+                removalsDeferred = true;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    protected void implRelease(int fd) throws IOException {
+        acquire();
+        try {
+            if (removalsDeferred) {
+                submitRemovalsNow();
+            }
         } finally {
             lock.unlock();
         }
@@ -526,11 +581,60 @@ public final class IoUringSelector extends Selector {
     /** Queues the removal of the registration's live poll request, if any. */
     private void disarm(int fd) throws IOException {
         if ((states[fd] & ARMED) != 0) {
-            if (!ring.prepPollRemove(userData(fd, gens[fd]), CONTROL, removeFlags)) {
+            long target = userData(fd, gens[fd]);
+            if (!ring.prepPollRemove(target, REMOVAL_BIT | target, removeFlags)) {
                 submitLocked();
-                ring.prepPollRemove(userData(fd, gens[fd]), CONTROL, removeFlags);
+                ring.prepPollRemove(target, REMOVAL_BIT | target, removeFlags);
             }
             states[fd] &= ~ARMED;
+        }
+    }
+
+    /**
+     * Queues again a removal that the kernel refused with EALREADY: the poll request was being
+     * completed (its completion work was queued on the thread that armed it, and a multishot
+     * request stays armed afterwards), so the removal did nothing, and the request would keep
+     * the file open and its completions coming. Any other completion passes.
+     *
+     * @return false if it is such a removal and the submission ring has no room (the completion
+     *     is then left in the ring, to be handled once a submission has made room)
+     */
+    private boolean requeueRefusedRemoval(int index) {
+        long userData = ring.cqeUserData(index);
+        if (userData < 0 || (userData & REMOVAL_BIT) == 0 || ring.cqeResult(index) != -Errno.EALREADY) {
+            return true;
+        }
+        return ring.prepPollRemove(userData & ~REMOVAL_BIT, userData, removeFlags);
+    }
+
+    /**
+     * Submits, then queues again and submits the removals the kernel refused, until it accepts
+     * them: when this returns, no removed request holds its file (unless the thread that armed
+     * one never let its completion work run within {@value #RELEASE_ATTEMPTS} attempts; the
+     * removal then stays queued for the next submission).
+     */
+    private void submitRemovalsNow() throws IOException {
+        for (int attempt = 0; attempt < RELEASE_ATTEMPTS; attempt++) {
+            dropStaleHead();
+            int from = ring.cqTail(); // a removal completes within io_uring_enter, after this
+            submitLocked();
+            boolean refused = false;
+            for (int i = from, tail = ring.cqTail(); i != tail; i++) {
+                long userData = ring.cqeUserData(i);
+                if (userData > 0 && (userData & REMOVAL_BIT) != 0 && ring.cqeResult(i) == -Errno.EALREADY) {
+                    refused = true;
+                    if (!requeueRefusedRemoval(i)) {
+                        break; // the ring is full: submit those first
+                    }
+                }
+            }
+            if (!refused) {
+                return;
+            }
+            removalsDeferred = true;
+            if (attempt > 0) {
+                Thread.yield(); // the completion work runs on another thread
+            }
         }
     }
 
@@ -566,6 +670,7 @@ public final class IoUringSelector extends Selector {
                 throw Check.error("io_uring_enter", -r);
             }
         }
+        removalsDeferred = false;
     }
 
     /** Consumes completions at the head of the ring while they are for no live registration or waker. */
@@ -573,22 +678,8 @@ public final class IoUringSelector extends Selector {
         int head = ring.cqHead();
         int tail = ring.cqTail();
         int start = head;
-        for (; head != tail; head++) {
-            long userData = ring.cqeUserData(head);
-            if (userData == CONTROL) {
-                continue;
-            }
-            if (userData < 0) {
-                int slot = (int) userData;
-                if (slot < wakers.length && wakers[slot] != null) {
-                    break;
-                }
-                continue;
-            }
-            int fd = (int) userData;
-            if (fd < gens.length && gens[fd] == (int) (userData >>> 32)) {
-                break;
-            }
+        while (head != tail && !isLive(ring.cqeUserData(head)) && requeueRefusedRemoval(head)) {
+            head++;
         }
         if (head != start) {
             ring.advanceCq(head);
@@ -596,17 +687,37 @@ public final class IoUringSelector extends Selector {
     }
 
     /**
-     * The error of the completion for {@code userData} that its submission just produced, or 0.
-     * Only looks: the polling thread consumes it later (and drops it, the request being unknown).
+     * Whether a completion with {@code userData} still means something: it comes from a live
+     * registration's current request or from an open waker. Removals, the
+     * interrupt, the open-time probe, closed wakers and replaced or removed requests do not.
      */
-    private int immediateError(long userData) {
+    private boolean isLive(long userData) {
+        if (userData == CONTROL || (userData > 0 && (userData & REMOVAL_BIT) != 0)) {
+            return false;
+        }
+        if (userData < 0) {
+            int slot = (int) userData;
+            return slot < wakers.length && wakers[slot] != null;
+        }
+        int fd = (int) userData;
+        return fd < gens.length && gens[fd] == (int) (userData >>> 32);
+    }
+
+    /**
+     * Submits, and returns the error of the completion for {@code userData} that the submission
+     * produced, or 0. A poll request on a bad descriptor completes within io_uring_enter, so its
+     * completion is among those posted since the call began. Only looks: the polling thread
+     * consumes it later (and drops it, the request being unknown).
+     */
+    private int submitForVerdict(long userData) throws IOException {
+        dropStaleHead();
+        int from = ring.cqTail(); // nothing before it can be this request's
+        submitLocked();
         int tail = ring.cqTail();
-        for (int i = ring.cqHead(); i != tail; i++) {
+        for (int i = from; i != tail; i++) {
             if (ring.cqeUserData(i) == userData) {
                 int res = ring.cqeResult(i);
-                if (res < 0) {
-                    return -res;
-                }
+                return res < 0 ? -res : 0;
             }
         }
         return 0;
@@ -614,7 +725,7 @@ public final class IoUringSelector extends Selector {
 
     private int newGeneration() {
         int gen = nextGen;
-        nextGen = gen == Integer.MAX_VALUE ? 1 : gen + 1;
+        nextGen = gen == MAX_GENERATION ? 1 : gen + 1;
         return gen;
     }
 

@@ -120,6 +120,109 @@ class IoUringSelectorTest {
     }
 
     @Test
+    void ownedRegisterAndDeregisterWaitForTheNextPoll() throws IOException {
+        selector = IoUringSelector.open();
+        selector.registerOwned(efd, 1, Interest.READABLE, Trigger.EDGE);
+        assertEquals(1, selector.unsubmitted(), "an owned descriptor is open: the kernel's verdict can wait");
+        selector.deregisterOwned(efd);
+        selector.registerOwned(efd, 2, Interest.READABLE, Trigger.EDGE);
+        assertEquals(3, selector.unsubmitted(), "add, remove, add: no system call yet");
+        assertEquals(0, select(0), "nothing ready yet");
+        assertEquals(0, selector.unsubmitted(), "the poll submitted them");
+        assertEquals(0, EventFd.add(efd, 1));
+        assertEquals(1, select(PATIENCE));
+        assertEquals(2, format.token(events, 0), "only the live registration reports");
+        selector.deregisterOwned(efd);
+        assertEquals(0, EventFd.add(efd, 1));
+        assertEquals(0, select(20_000_000L));
+    }
+
+    @Test
+    void releaseHandsDeferredRemovalsToTheKernelSoThatCloseClosesTheFile() throws IOException {
+        selector = IoUringSelector.open();
+        int[] pair = new int[2];
+        assertEquals(0, Fd.pipe2(pair, Fd.O_NONBLOCK | Fd.O_CLOEXEC));
+        MemorySegment byteBuffer = arena.allocate(1);
+        try {
+            selector.registerOwned(pair[1], 3, Interest.WRITABLE, Trigger.EDGE);
+            assertEquals(1, select(PATIENCE), "the pipe is writable");
+
+            selector.deregisterOwned(pair[1]);
+            assertEquals(0, Fd.close(pair[1]));
+            // Not released: the poll request still holds the write end, so no end of stream.
+            assertEquals(-Errno.EAGAIN, Fd.read(pair[0], byteBuffer, 1));
+            selector.release(pair[1]);
+            assertEquals(0, selector.unsubmitted());
+            assertEquals(0L, Fd.read(pair[0], byteBuffer, 1), "released: the write end is closed");
+        } finally {
+            Fd.close(pair[0]);
+        }
+    }
+
+    @Test
+    void aRemovalRefusedWhileTheRequestCompletesIsRetried() throws IOException {
+        selector = IoUringSelector.open();
+        MemorySegment byteBuffer = arena.allocate(1);
+        for (Trigger trigger : Trigger.values()) {
+            int[] pair = new int[2];
+            assertEquals(0, Fd.pipe2(pair, Fd.O_NONBLOCK | Fd.O_CLOEXEC));
+            try {
+                // Added and removed in one submission while the pipe is writable: the kernel
+                // completes the new request during the submission and refuses the removal
+                // (EALREADY); a multishot request would stay armed, holding the write end.
+                selector.registerOwned(pair[1], 8, Interest.WRITABLE, trigger);
+                selector.deregisterOwned(pair[1]);
+                selector.release(pair[1]);
+                assertEquals(0, Fd.close(pair[1]));
+                assertEquals(0L, Fd.read(pair[0], byteBuffer, 1), trigger + ": the write end is closed");
+                assertEquals(0, select(0), trigger + ": nothing for the removed registration");
+            } finally {
+                Fd.close(pair[0]);
+            }
+        }
+    }
+
+    @Test
+    void anOwnedRegistrationTheKernelRefusesReportsAnErrorEvent() throws IOException {
+        selector = IoUringSelector.open();
+        int closed = EventFd.create(0, EventFd.CLOEXEC | EventFd.NONBLOCK);
+        assertEquals(0, Fd.close(closed));
+        // An owner's descriptor is open unless the owner breaks its promise; then the kernel's
+        // EBADF arrives as an error event rather than being lost.
+        selector.registerOwned(closed, 4, Interest.READABLE, Trigger.EDGE);
+        assertEquals(1, select(PATIENCE));
+        assertEquals(4, format.token(events, 0));
+        assertTrue((format.readiness(events, 0) & Readiness.ERROR) != 0);
+        selector.deregisterOwned(closed);
+        assertEquals(0, select(20_000_000L), "a failed request is not re-armed");
+    }
+
+    @Test
+    void aMultishotPollEndedByCompletionOverflowIsRearmed() throws IOException {
+        selector = IoUringSelector.open();
+        selector.register(efd, 6, Interest.READABLE, Trigger.EDGE);
+        // Every eventfd write is a wake-up, so a completion: more than the 4096-entry completion
+        // ring holds. The kernel keeps the rest in its overflow list and ends the multishot poll.
+        for (int i = 0; i < 5_000; i++) {
+            assertEquals(0, EventFd.add(efd, 1));
+        }
+        assertEquals(4096, selector.completionsWaiting(), "the completion ring is full");
+        assertEquals(1, select(PATIENCE), "one event for all of them");
+        assertEquals(6, format.token(events, 0));
+        int polls = 0;
+        while (select(20_000_000L) > 0) { // what the overflow list held: the same descriptor
+            assertEquals(6, format.token(events, 0));
+            assertTrue(++polls < 10, "events keep coming");
+        }
+        assertEquals(0, EventFd.reset(efd));
+        assertEquals(0, select(20_000_000L));
+
+        assertEquals(0, EventFd.add(efd, 1));
+        assertEquals(1, select(PATIENCE), "the registration still reports after the overflow");
+        assertEquals(6, format.token(events, 0));
+    }
+
+    @Test
     void completionsOfOneDescriptorMergeIntoOneEvent() throws IOException {
         selector = IoUringSelector.open();
         selector.register(efd, 9, Interest.READABLE, Trigger.EDGE);
