@@ -43,8 +43,12 @@ public enum Backend {
                     return b;
                 }
             }
+            StringBuilder names = new StringBuilder();
+            for (Backend b : values()) {
+                names.append(names.isEmpty() ? "" : ", ").append(b.propertyValue());
+            }
             throw new IllegalArgumentException(
-                    "-D" + PROPERTY + "=" + name + " names no backend: use epoll, kqueue or iocp");
+                    "-D" + PROPERTY + "=" + name + " names no backend: use one of " + names);
         }
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         if (os.startsWith("linux")) {

@@ -154,6 +154,77 @@ class ConcurrencyTest {
     }
 
     /**
+     * Threads register pipe ends, make them ready, deregister and close them, while another thread
+     * polls: each close closes the file (the writer sees EPIPE). On epoll at once; on io_uring at
+     * once when the closing thread armed the kernel's poll request, and within microseconds when
+     * the polling thread did (the kernel releases the file when that thread runs the cancellation
+     * it is signalled to run). A removal racing the request's completion is refused there
+     * (EALREADY) and must be retried, or the file stays open until the Poll closes.
+     */
+    @Test
+    void sourcesDeregisteredAndClosedWhilePollingCloseTheirFiles() throws Exception {
+        int rounds = 300;
+        int before = OpenFds.count();
+        try (Poll poll = Poll.open()) {
+            Registry registry = poll.registry();
+            Poller poller = new Poller(poll);
+            ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+            List<Thread> workers = new ArrayList<>();
+            try {
+                for (int t = 0; t < 4; t++) {
+                    int worker = t;
+                    workers.add(Thread.ofPlatform().daemon().name("closer-" + t).start(() -> {
+                        ByteBuffer one = ByteBuffer.allocate(1);
+                        try {
+                            for (int i = 0; i < rounds; i++) {
+                                try (Pipe pipe = Pipe.open()) {
+                                    registry.register(pipe.receiver(), worker * rounds + i, Interest.READABLE);
+                                    pipe.sender().write(one.clear());
+                                    if (i % 2 == 0) {
+                                        Thread.yield(); // sometimes let the poller take the completion first
+                                    }
+                                    registry.deregister(pipe.receiver());
+                                    pipe.receiver().close();
+                                    if (!writeFailsWithEpipeWithinASecond(pipe.sender())) {
+                                        failures.add(new AssertionError("round " + i + ": the receiver's file is still open"));
+                                        return;
+                                    }
+                                }
+                            }
+                        } catch (Throwable e) {
+                            failures.add(e);
+                        }
+                    }));
+                }
+                for (Thread w : workers) {
+                    TestSupport.join(w);
+                }
+            } finally {
+                poller.stop();
+            }
+            assertTrue(failures.isEmpty(), () -> "closing failed: " + failures);
+            assertTrue(poller.failures.isEmpty(), () -> "poller failed: " + poller.failures);
+        }
+        OpenFds.assertBackTo(before, "pipes closed after deregistering");
+    }
+
+    /** Writes to {@code sender} until the write fails with EPIPE (its read end's file has closed). */
+    private static boolean writeFailsWithEpipeWithinASecond(Pipe.Sender sender) throws Exception {
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        ByteBuffer one = ByteBuffer.allocate(1);
+        while (System.nanoTime() < deadline) {
+            try {
+                sender.write(one.clear());
+            } catch (OsException e) {
+                assertEquals("EPIPE", e.codeName());
+                return true;
+            }
+            Thread.onSpinWait();
+        }
+        return false;
+    }
+
+    /**
      * A registration made from another thread while the poller is blocked with no timeout is
      * reported by that blocked poll: otherwise a runtime that hands sources to its event loop
      * would hang.

@@ -203,6 +203,7 @@ class MisuseTest {
             assertTrue(m.contains("epoll"), m);
             assertTrue(m.contains("kqueue"), m);
             assertTrue(m.contains("iocp"), m);
+            assertTrue(m.contains("io_uring"), m);
         } finally {
             restore(old);
         }

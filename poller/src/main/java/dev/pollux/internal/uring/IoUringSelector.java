@@ -59,7 +59,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * (EBADF) is known before it returns: it then finds its own completion among those the submission
  * posted, without consuming it. A raw deregister also submits at once: a poll request holds a
  * reference to the open file, and the caller may be about to close the descriptor expecting the
- * file (a socket) to close with it. Wakers post an
+ * file (a socket) to close with it. The kernel drops that reference on the thread that armed the
+ * request (usually the polling thread, during its wait), which it signals to do so: a removal
+ * submitted by that thread has released the file when the call returns, one from another thread
+ * a few microseconds later. Wakers post an
  * {@code IORING_OP_NOP} completion (no eventfd, one {@code io_uring_enter} per wake; wakes before
  * the next poll coalesce into one).
  *
