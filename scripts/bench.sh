@@ -2,9 +2,12 @@
 # Builds and runs the benchmark suite: JMH (Pollux vs JDK NIO, with -prof gc), the C floor
 # programs, the cross-thread wake round trip with both threads pinned to one CPU and to two,
 # interleaved with its C floor, and the TCP echo comparison (Pollux, Pollux on the executor,
-# JDK NIO, Netty epoll, C floor) driven by the C epoll load generator. Prints one Markdown report
-# on stdout (paste it into bench/RESULTS.md); progress goes to stderr; the report is also kept in
-# bench/target/suite/report-<mode>.md.
+# JDK NIO, Netty epoll, C floor) driven by the C epoll load generator. Where io_uring opens,
+# Pollux also runs on it in the same run (-Dpollux.backend=io_uring): a second JMH run of its
+# backend-dependent benchmarks (table "io_uring beside epoll (same run)"), a third run in each
+# round of the pinned wake round trip, and the echo servers pollux-io_uring and runtime-io_uring.
+# Prints one Markdown report on stdout (paste it into bench/RESULTS.md); progress goes to stderr;
+# the report is also kept in bench/target/suite/report-<mode>.md.
 #
 #   scripts/bench.sh            quick mode (the default): a few minutes, usable ratios
 #   scripts/bench.sh --full     publishable figures (longer runs, two JMH forks)
@@ -14,8 +17,10 @@
 #   scripts/bench.sh --plot-from REPORT.md
 #                               only draws the figures of a saved report (bench/RESULTS.md too)
 #
-# Other arguments go to dev.pollux.bench.suite.Suite, for instance --servers pollux,netty,c,
-# --skip-micro, --skip-echo, --skip-wake, --wake-only (the pinned wake round trip alone),
+# Other arguments go to dev.pollux.bench.suite.Suite, for instance --servers pollux,netty,c
+# (all: pollux,pollux-io_uring,runtime,runtime-io_uring,nio,netty,c), --skip-micro, --skip-echo,
+# --skip-wake, --wake-only (the pinned wake round trip alone), --skip-io-uring (epoll only; also
+# what happens, with a line saying why, where the kernel refuses io_uring),
 # --connections 32 --depth 1 --size 64.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,7 +39,7 @@ for arg in "$@"; do
         --plot) plot=1 ;;
         --plot-from=*) exec scripts/plot-report.sh "${arg#--plot-from=}" ;;
         --plot-from) plot_from=1 ;;
-        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
         *) suite_args+=("$arg") ;;
     esac
 done

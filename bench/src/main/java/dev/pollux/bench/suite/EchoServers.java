@@ -1,5 +1,6 @@
 package dev.pollux.bench.suite;
 
+import dev.pollux.Backend;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,19 +21,26 @@ final class EchoServers {
      * @param name what the scripts and the table call it
      * @param label the longer name in the table
      * @param mainClass the Java main class, or null for the C floor
+     * @param backend the Pollux backend it runs on ({@code -Dpollux.backend}), or null for the default
      */
-    record Server(String name, String label, String mainClass) {
+    record Server(String name, String label, String mainClass, Backend backend) {
         boolean isC() {
             return mainClass == null;
         }
     }
 
+    private static final String POLL = "dev.pollux.bench.servers.PollEchoServer";
+    private static final String RUNTIME = "dev.pollux.bench.servers.RuntimeEchoServer";
+
+    /** Every server, in the order of the tables: Pollux's beside their io_uring runs, then the others. */
     static final List<Server> ALL = List.of(
-            new Server("pollux", "Pollux on Poll", "dev.pollux.bench.servers.PollEchoServer"),
-            new Server("runtime", "Pollux on the executor", "dev.pollux.bench.servers.RuntimeEchoServer"),
-            new Server("nio", "JDK NIO Selector", "dev.pollux.bench.servers.NioEchoServer"),
-            new Server("netty", "Netty 4.2 epoll", "dev.pollux.bench.servers.NettyEchoServer"),
-            new Server("c", "C floor (epoll)", null));
+            new Server("pollux", "Pollux on Poll", POLL, null),
+            new Server("pollux-io_uring", "Pollux on Poll (io_uring)", POLL, Backend.IO_URING),
+            new Server("runtime", "Pollux on the executor", RUNTIME, null),
+            new Server("runtime-io_uring", "Pollux on the executor (io_uring)", RUNTIME, Backend.IO_URING),
+            new Server("nio", "JDK NIO Selector", "dev.pollux.bench.servers.NioEchoServer", null),
+            new Server("netty", "Netty 4.2 epoll", "dev.pollux.bench.servers.NettyEchoServer", null),
+            new Server("c", "C floor (epoll)", null, null));
 
     private EchoServers() {}
 
@@ -51,11 +59,7 @@ final class EchoServers {
             }
             command.add(binary.toString());
         } else {
-            command.add(ProcessHandle.current().info().command().orElse("java"));
-            command.add("--enable-native-access=ALL-UNNAMED");
-            command.add("-cp");
-            command.add(System.getProperty("java.class.path"));
-            command.add(server.mainClass());
+            command.addAll(ChildJvm.command(server.backend(), server.mainClass()));
         }
         command.add("--port");
         command.add("0");

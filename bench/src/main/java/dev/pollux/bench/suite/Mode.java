@@ -18,7 +18,10 @@ public enum Mode {
     final int floorRuns;
     final int pipeFloorIterations;
     final int wakeFloorIterations;
-    /** Pairs of runs (C floor, then Pollux) per layout of the pinned wake round trip. */
+    /**
+     * Pairs of runs (C floor, then Pollux; with io_uring, rounds of C, Pollux on epoll, Pollux on
+     * io_uring) per layout of the pinned wake round trip.
+     */
     final int wakePairs;
     /** Round trips per run of the pinned wake round trip, C and Pollux alike. */
     final int wakePinnedIterations;

@@ -1,5 +1,6 @@
 package dev.pollux.bench.suite;
 
+import dev.pollux.Backend;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -19,9 +20,10 @@ import java.util.regex.Pattern;
  * {@code poll(null)}, and waits in its own poll for B's acknowledgement, with both threads pinned
  * (one CPU, then two), in runs interleaved with the C floor ({@code wake_roundtrip}, pinned the
  * same way): C, Pollux, C, Pollux... so that both see the same machine, and the ratio of each
- * pair is what the report gives. Pollux runs in a child JVM ({@code dev.pollux.bench.WakeProbe
- * --serve}), warmed up once and then asked for one run at a time; between runs both its threads
- * are blocked, so it costs the C runs nothing.
+ * pair is what the report gives. With io_uring each round is C, Pollux on epoll, Pollux on
+ * io_uring, and each Pollux run pairs with its round's C run. Pollux runs in a child JVM per
+ * backend ({@code dev.pollux.bench.WakeProbe --serve}), warmed up once and then asked for one run
+ * at a time; between runs both its threads are blocked, so it costs the other runs nothing.
  *
  * <p>Why not JMH's {@code WakeRoundTrip}: JMH leaves both threads to the scheduler, which on an
  * idle machine puts them on two CPUs, where each wake costs the wake-up of an idle CPU (tens of
@@ -34,9 +36,14 @@ final class PinnedWake {
      */
     record Layout(String label, int cpuA, int cpuB, double share) {}
 
-    /** One layout's medians; ratios are medians of the per-pair ratios, with their range. */
-    record Row(Layout layout, int pairs, double cNanos, double polluxNanos, double ratio, double ratioMin,
-            double ratioMax, double cCpuNanos, double polluxCpuNanos, double cpuRatio) {}
+    /**
+     * One backend's medians in one layout; ratios are medians of the per-pair ratios (the Pollux
+     * run over the C run of the same round), with their range.
+     */
+    record Figures(double nanos, double ratio, double ratioMin, double ratioMax, double cpuNanos, double cpuRatio) {}
+
+    /** One layout: the C floor's medians, Pollux's on epoll, and on io_uring (null where it did not run). */
+    record Row(Layout layout, int pairs, double cNanos, double cCpuNanos, Figures pollux, Figures ioUring) {}
 
     private static final Pattern NS = Pattern.compile("ns_per_op=([0-9.]+) cpu_ns_per_op=([0-9.]+)");
 
@@ -57,59 +64,110 @@ final class PinnedWake {
         return layouts;
     }
 
-    /** Runs every layout; empty when the C floor is not built or this is not Linux. */
-    static List<Row> run(Path cDir, Mode mode) throws IOException, InterruptedException {
+    /**
+     * Runs every layout, Pollux on the default backend and, with {@code ioUring}, on io_uring too;
+     * empty when the C floor is not built or this is not Linux.
+     */
+    static List<Row> run(Path cDir, Mode mode, boolean ioUring) throws IOException, InterruptedException {
         Path floor = cDir.resolve("wake_roundtrip");
         if (!Files.isExecutable(floor)) {
             System.err.println("pinned wake round trip skipped: " + floor + " is not built (scripts/bench.sh builds it with gcc)");
             return List.of();
         }
+        List<Backend> backends = new ArrayList<>();
+        backends.add(null);
+        if (ioUring) {
+            backends.add(Backend.IO_URING);
+        }
         List<Row> rows = new ArrayList<>();
         for (Layout layout : layouts()) {
-            System.err.println("wake round trip, " + layout.label() + ": C floor and Pollux interleaved, "
-                    + mode.wakePairs + " pairs of " + iterations(mode, layout) + " round trips");
-            rows.add(run(floor, mode, layout));
+            System.err.println("wake round trip, " + layout.label() + ": C floor and Pollux" + (ioUring ? " (epoll, io_uring)" : "")
+                    + " interleaved, " + mode.wakePairs + " rounds of " + iterations(mode, layout) + " round trips");
+            rows.add(run(floor, mode, layout, backends));
         }
         return rows;
     }
 
-    private static Row run(Path floor, Mode mode, Layout layout) throws IOException, InterruptedException {
+    private static Row run(Path floor, Mode mode, Layout layout, List<Backend> backends)
+            throws IOException, InterruptedException {
         int iterations = iterations(mode, layout);
-        List<String> command = List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                "dev.pollux.bench.WakeProbe", "--serve", "--cpu-a", Integer.toString(layout.cpuA()),
-                "--cpu-b", Integer.toString(layout.cpuB()), "--warmup", Integer.toString(mode.wakeProbeWarmup));
-        Process probe = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        List<Probe> probes = new ArrayList<>();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(probe.getInputStream(), StandardCharsets.UTF_8));
-            PrintWriter in = new PrintWriter(probe.getOutputStream(), true, StandardCharsets.UTF_8);
-            String ready = out.readLine();
-            if (!"ready".equals(ready)) {
-                throw new IOException("WakeProbe did not start: " + ready);
+            for (Backend backend : backends) {
+                probes.add(new Probe(backend, layout, mode));
             }
             List<double[]> c = new ArrayList<>();
-            List<double[]> pollux = new ArrayList<>();
             for (int i = 0; i < mode.wakePairs; i++) {
                 c.add(parse(Floor.output(floor, Integer.toString(iterations), Integer.toString(iterations / 10),
                         Integer.toString(layout.cpuA()), Integer.toString(layout.cpuB()))));
-                in.println(iterations);
-                pollux.add(parse(out.readLine()));
+                for (Probe p : probes) {
+                    p.run(iterations);
+                }
             }
+            for (Probe p : probes) {
+                p.finish();
+            }
+            return new Row(layout, c.size(), median(c, 0), median(c, 1), figures(c, probes.get(0).runs),
+                    probes.size() > 1 ? figures(c, probes.get(1).runs) : null);
+        } finally {
+            for (Probe p : probes) {
+                p.kill();
+            }
+        }
+    }
+
+    /** A backend's medians against the C runs of the same rounds. */
+    private static Figures figures(List<double[]> c, List<double[]> pollux) {
+        List<Double> ratios = new ArrayList<>();
+        List<Double> cpuRatios = new ArrayList<>();
+        for (int i = 0; i < c.size(); i++) {
+            ratios.add(pollux.get(i)[0] / c.get(i)[0]);
+            cpuRatios.add(pollux.get(i)[1] / c.get(i)[1]);
+        }
+        return new Figures(median(pollux, 0), median(ratios), Collections.min(ratios), Collections.max(ratios),
+                median(pollux, 1), median(cpuRatios));
+    }
+
+    /** A warmed-up {@code WakeProbe --serve} on one backend, pinned as its layout says, serving one run per request. */
+    private static final class Probe {
+        private final Process process;
+        private final BufferedReader out;
+        private final PrintWriter in;
+        /** ns/op and CPU ns/op of each run so far. */
+        final List<double[]> runs = new ArrayList<>();
+
+        Probe(Backend backend, Layout layout, Mode mode) throws IOException {
+            List<String> command = new ArrayList<>(ChildJvm.command(backend, "dev.pollux.bench.WakeProbe"));
+            command.addAll(List.of("--serve", "--cpu-a", Integer.toString(layout.cpuA()), "--cpu-b",
+                    Integer.toString(layout.cpuB()), "--warmup", Integer.toString(mode.wakeProbeWarmup)));
+            process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            in = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
+            String ready = out.readLine();
+            if (!"ready".equals(ready)) {
+                kill();
+                throw new IOException("WakeProbe" + (backend == null ? "" : " on " + backend.propertyValue())
+                        + " did not start: " + ready);
+            }
+        }
+
+        /** One run of {@code iterations} round trips, kept in {@link #runs}. */
+        void run(int iterations) throws IOException {
+            in.println(iterations);
+            runs.add(parse(out.readLine()));
+        }
+
+        /** Ends the input, which stops the probe, and waits for it to exit. */
+        void finish() throws IOException, InterruptedException {
             in.close();
-            if (!probe.waitFor(30, TimeUnit.SECONDS)) {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 throw new IOException("WakeProbe did not exit");
             }
-            List<Double> ratios = new ArrayList<>();
-            List<Double> cpuRatios = new ArrayList<>();
-            for (int i = 0; i < c.size(); i++) {
-                ratios.add(pollux.get(i)[0] / c.get(i)[0]);
-                cpuRatios.add(pollux.get(i)[1] / c.get(i)[1]);
-            }
-            return new Row(layout, c.size(), median(c, 0), median(pollux, 0), median(ratios), Collections.min(ratios),
-                    Collections.max(ratios), median(c, 1), median(pollux, 1), median(cpuRatios));
-        } finally {
-            if (probe.isAlive()) {
-                probe.destroyForcibly();
+        }
+
+        void kill() {
+            if (process.isAlive()) {
+                process.destroyForcibly();
             }
         }
     }

@@ -11,12 +11,15 @@ import java.util.Optional;
 
 /**
  * Prints the suite's figures as Markdown: the machine, the micro-benchmark table with the C floor
- * and ratios, poll cost against K and M, registration throughput, the executor's hot paths, the
- * echo tables, and every target with its measured value and whether it was met.
+ * and ratios, poll cost against K and M, registration throughput, the executor's hot paths, Pollux
+ * on io_uring beside epoll, the echo tables, and every target with its measured value and whether
+ * it was met.
  */
 final class Report {
     private final Mode mode;
     private final String command;
+    /** Why io_uring was not measured, or null when it was. */
+    private final String ioUringSkipped;
     private final Map<String, Micro.Figure> f;
     private final double pipeFloor;
     /** The pipe floor in a process with one more (idle) thread, as every JVM has. */
@@ -28,10 +31,15 @@ final class Report {
     private final List<Echo.Row> multi;
     private PrintStream out;
 
-    Report(Mode mode, String command, Map<String, Micro.Figure> figures, double pipeFloor, double pipeFloorThreaded,
+    /** The K (ready) and M (registered) values of {@code PollScaling}. */
+    private static final List<String> K = List.of("1", "64", "1024");
+    private static final List<String> M = List.of("1024", "10000");
+
+    Report(Mode mode, String command, String ioUringSkipped, Map<String, Micro.Figure> figures, double pipeFloor, double pipeFloorThreaded,
             double wakeFloor, List<PinnedWake.Row> wake, Echo.Load load, List<Echo.Row> single, List<Echo.Row> multi) {
         this.mode = mode;
         this.command = command;
+        this.ioUringSkipped = ioUringSkipped;
         this.f = figures;
         this.pipeFloor = pipeFloor;
         this.pipeFloorThreaded = pipeFloorThreaded;
@@ -52,6 +60,9 @@ final class Report {
         if (!command.isEmpty()) {
             out.println("- command: `" + command + "`");
         }
+        out.println("- Pollux backends: " + (ioUringSkipped == null
+                ? "epoll (the default) and io_uring (`-Dpollux.backend=io_uring`), in this same run"
+                : "epoll only; io_uring not measured: " + ioUringSkipped));
         out.println();
         if (!f.isEmpty()) {
             micro();
@@ -63,6 +74,7 @@ final class Report {
             scaling();
             registration();
             executor();
+            ioUring();
         }
         if (!single.isEmpty()) {
             echo("Echo, single event loop", single);
@@ -90,25 +102,44 @@ final class Report {
         }
     }
 
-    /** The wake round trip users pay for, pinned, interleaved with its C floor ({@link PinnedWake}). */
+    /**
+     * The wake round trip users pay for, pinned, interleaved with its C floor ({@link PinnedWake}),
+     * with io_uring columns where Pollux ran on it too.
+     */
     private void pinnedWake() {
+        boolean uring = wake.stream().anyMatch(r -> r.ioUring() != null);
         out.println("### Wake round trip, pinned (ns/op, interleaved with the C floor)");
         out.println();
-        out.println("| threads on | C floor | Pollux | Pollux / C | range of pairs | C CPU ns/op | Pollux CPU ns/op | Pollux / C (CPU) | pairs |");
-        out.println("|---|---:|---:|---:|---|---:|---:|---:|---:|");
+        out.println("| threads on | C floor | Pollux | Pollux / C | range of pairs |" + (uring ? " io_uring | io_uring / C |" : "")
+                + " C CPU ns/op | Pollux CPU ns/op | Pollux / C (CPU) |" + (uring ? " io_uring CPU ns/op | io_uring / C (CPU) |" : "")
+                + " pairs |");
+        out.println("|---|---:|---:|---:|---|" + (uring ? "---:|---:|" : "") + "---:|---:|---:|" + (uring ? "---:|---:|" : "") + "---:|");
         for (PinnedWake.Row r : wake) {
-            out.printf("| %s | %s | %s | %s | %s-%s | %s | %s | %s | %d |%n", r.layout().label(), num(r.cNanos(), 1),
-                    num(r.polluxNanos(), 1), num(r.ratio(), 2) + "x", num(r.ratioMin(), 2), num(r.ratioMax(), 2),
-                    num(r.cCpuNanos(), 1), num(r.polluxCpuNanos(), 1), num(r.cpuRatio(), 2) + "x", r.pairs());
+            PinnedWake.Figures p = r.pollux();
+            out.printf("| %s | %s | %s | %s | %s-%s |%s %s | %s | %s |%s %d |%n", r.layout().label(), num(r.cNanos(), 1),
+                    num(p.nanos(), 1), times(p.ratio()), num(p.ratioMin(), 2), num(p.ratioMax(), 2),
+                    uring ? wakeCells(r.ioUring(), false) : "", num(r.cCpuNanos(), 1), num(p.cpuNanos(), 1),
+                    times(p.cpuRatio()), uring ? wakeCells(r.ioUring(), true) : "", r.pairs());
         }
         out.println();
         out.println("Thread A wakes thread B (blocked in poll with no timeout) and waits in its own poll for B's wake back:"
-                + " one op is one round trip. Runs alternate C, Pollux, C, Pollux... on the same CPUs; each figure is the"
-                + " median over the pairs and Pollux / C the median of the pairs' ratios. CPU ns/op is the CPU time of"
+                + " one op is one round trip. Runs alternate "
+                + (uring ? "C, Pollux (epoll), Pollux on io_uring, C, ..." : "C, Pollux, C, Pollux...")
+                + " on the same CPUs; each figure is the median over the pairs and Pollux / C the median of the pairs'"
+                + " ratios" + (uring ? " (io_uring / C likewise, each io_uring run paired with its round's C run)" : "")
+                + ". CPU ns/op is the CPU time of"
                 + " the two threads per round trip (their thread clocks), which other load disturbs less than wall time."
                 + (f.isEmpty() ? "" : " The JMH wake row above leaves the threads to the scheduler, which spreads them"
                         + " over two CPUs, where the wake-up of an idle CPU dominates."));
         out.println();
+    }
+
+    /** The io_uring cells of a pinned wake row: wall or CPU ns/op and its ratio to C. */
+    private static String wakeCells(PinnedWake.Figures u, boolean cpu) {
+        if (u == null) {
+            return " n/a | n/a |";
+        }
+        return " " + num(cpu ? u.cpuNanos() : u.nanos(), 1) + " | " + times(cpu ? u.cpuRatio() : u.ratio()) + " |";
     }
 
     private void microRow(String label, String bench, double floor) {
@@ -123,8 +154,8 @@ final class Report {
         out.println();
         out.println("| K | M | Pollux ns/poll | Pollux Mevents/s | NIO ns/poll | NIO Mevents/s | Pollux B/op | NIO B/op |");
         out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
-        for (String k : List.of("1", "64", "1024")) {
-            for (String m : List.of("1024", "10000")) {
+        for (String k : K) {
+            for (String m : M) {
                 Micro.Figure p = f.get("PollScaling.pollux k=" + k + " m=" + m);
                 Micro.Figure n = f.get("PollScaling.nio k=" + k + " m=" + m);
                 if (p == null && n == null) {
@@ -185,6 +216,48 @@ final class Report {
             new String[] {"local wake round trip (two tasks, one loop)", "localWake"},
             new String[] {"timer: Timers.sleep polled once and cancelled", "timerScheduleCancel"});
 
+    /** Pollux's backend-dependent benchmarks on io_uring beside the same on epoll, from this run's two JMH runs. */
+    private void ioUring() {
+        out.println("### io_uring beside epoll (same run)");
+        out.println();
+        if (ioUringSkipped != null) {
+            out.println("Not measured: " + ioUringSkipped + ".");
+            out.println();
+            return;
+        }
+        out.println("| benchmark | epoll ns/op | io_uring ns/op | io_uring / epoll | epoll B/op | io_uring B/op |");
+        out.println("|---|---:|---:|---:|---:|---:|");
+        ioUringRow("pipe token passing (1 thread)", "PipePingPong.pollux");
+        ioUringRow("wake round trip (2 threads, unpinned JMH)", "WakeRoundTrip.pollux");
+        for (String k : K) {
+            for (String m : M) {
+                ioUringRow("poll, K = " + k + " ready of M = " + m + " (level-triggered)", "PollScaling.pollux k=" + k + " m=" + m);
+            }
+        }
+        ioUringRow("register + deregister", "RegistrationChurn.polluxRegisterDeregister");
+        ioUringRow("reregister (change interest)", "RegistrationChurn.polluxReregister");
+        for (String[] r : EXECUTOR_PATHS.subList(0, 3)) {
+            ioUringRow("executor: " + r[0], "RuntimeHotPaths." + r[1]);
+        }
+        out.println();
+        out.println("The epoll column is the Pollux figure of the tables above; the io_uring column is the same benchmark"
+                + " run again, after them, in forks started with `-Dpollux.backend=io_uring`. io_uring / epoll is the ratio"
+                + " of the means: below 1.00x io_uring is faster, above it slower; where the error bars (±) overlap the"
+                + " difference is within the noise.");
+        out.println();
+    }
+
+    /** One row of the io_uring table; nothing where the io_uring run did not include {@code key}. */
+    private void ioUringRow(String label, String key) {
+        Micro.Figure u = f.get(Micro.IO_URING + key);
+        if (u == null) {
+            return;
+        }
+        Micro.Figure e = f.get(key);
+        out.printf("| %s | %s | %s | %s | %s | %s |%n", label, ns(e), ns(u), ratio(u, e == null ? Double.NaN : e.nanos()),
+                bytes(e), bytes(u));
+    }
+
     private void echo(String title, List<Echo.Row> rows) {
         out.println("### " + title + " (" + load + ", C epoll load generator)");
         out.println();
@@ -224,7 +297,7 @@ final class Report {
         }
         if (!this.wake.isEmpty()) {
             PinnedWake.Row oneCpu = this.wake.get(0);
-            target("wake round trip, one CPU, pinned <= 1.10x C floor (interleaved)", oneCpu.ratio(), 1.10);
+            target("wake round trip, one CPU, pinned <= 1.10x C floor (interleaved)", oneCpu.pollux().ratio(), 1.10);
         } else if (wake != null) {
             target("wake round trip <= 1.10x C floor", wake.nanos() / wakeFloor, 1.10);
         }
@@ -239,7 +312,39 @@ final class Report {
         if (pollux.isPresent() && c.isPresent()) {
             target("echo: server CPU/msg <= 1.10x C floor's", pollux.get().serverCpuUsPerMsg() / c.get().serverCpuUsPerMsg(), 1.10);
         }
+        ioUringTargets();
         out.println();
+    }
+
+    /** The goals of io_uring (issue 11), each against epoll in this run. */
+    private void ioUringTargets() {
+        ioUringTarget("io_uring: pipe token passing <= epoll's time", "PipePingPong.pollux", 1.0);
+        ioUringTarget("io_uring: register + deregister <= 0.5x epoll's time (2x the rate)",
+                "RegistrationChurn.polluxRegisterDeregister", 0.5);
+        ioUringTarget("io_uring: reregister <= 0.5x epoll's time (2x the rate)", "RegistrationChurn.polluxReregister", 0.5);
+        Micro.Figure pipe = f.get(Micro.IO_URING + "PipePingPong.pollux");
+        Micro.Figure wake = f.get(Micro.IO_URING + "WakeRoundTrip.pollux");
+        if (pipe != null && wake != null) {
+            out.printf("| 0 B/op in the Pollux poll loop on io_uring (< 0.5 B/op) | pipe %s B/op, wake %s B/op | %s |%n",
+                    bytes(pipe), bytes(wake), pipe.bytesPerOp() < 0.5 && wake.bytesPerOp() < 0.5 ? "yes" : "NO");
+        }
+        for (String server : List.of("Pollux on Poll", "Pollux on the executor")) {
+            Optional<Echo.Row> epoll = row(server);
+            Optional<Echo.Row> uring = row(server + " (io_uring)");
+            if (epoll.isPresent() && uring.isPresent()) {
+                target("io_uring: echo server CPU/msg <= epoll's (" + server + ")",
+                        uring.get().serverCpuUsPerMsg() / epoll.get().serverCpuUsPerMsg(), 1.0);
+            }
+        }
+    }
+
+    /** A target on the ratio of the io_uring figure of {@code key} to its epoll figure; nothing where either is missing. */
+    private void ioUringTarget(String name, String key, double limit) {
+        Micro.Figure epoll = f.get(key);
+        Micro.Figure uring = f.get(Micro.IO_URING + key);
+        if (epoll != null && uring != null) {
+            target(name, uring.nanos() / epoll.nanos(), limit);
+        }
     }
 
     /** The executor's allocation-free paths, judged as the poll loop's: below JMH's resolution of 0.5 B/op. */
@@ -255,7 +360,7 @@ final class Report {
     }
 
     private void flatness() {
-        for (String k : List.of("1", "64", "1024")) {
+        for (String k : K) {
             Micro.Figure small = f.get("PollScaling.pollux k=" + k + " m=1024");
             Micro.Figure large = f.get("PollScaling.pollux k=" + k + " m=10000");
             if (small != null && large != null) {
@@ -275,7 +380,7 @@ final class Report {
     }
 
     private void target(String name, double ratio, double limit) {
-        out.printf("| %s | %s | %s |%n", name, Double.isNaN(ratio) ? "n/a" : num(ratio, 2) + "x",
+        out.printf("| %s | %s | %s |%n", name, times(ratio),
                 Double.isNaN(ratio) ? "n/a" : ratio <= limit ? "yes" : "NO");
     }
 
@@ -292,7 +397,11 @@ final class Report {
     }
 
     private static String ratio(Micro.Figure fig, double base) {
-        return fig == null || Double.isNaN(base) ? "n/a" : num(fig.nanos() / base, 2) + "x";
+        return fig == null ? "n/a" : times(fig.nanos() / base);
+    }
+
+    private static String times(double ratio) {
+        return Double.isNaN(ratio) ? "n/a" : num(ratio, 2) + "x";
     }
 
     private static String num(double v, int decimals) {
