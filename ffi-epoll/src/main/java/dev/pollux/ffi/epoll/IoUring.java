@@ -29,7 +29,7 @@ import java.lang.invoke.VarHandle;
  * <p>Threading: not thread-safe. One thread at a time may produce SQEs ({@link #prepPollAdd} and
  * friends, {@link #submit}) and one thread at a time may consume CQEs ({@link #cqReady},
  * {@link #advanceCq}); the two may be different threads. {@link #submit} and
- * {@link #flushOverflow} may run concurrently with each other and with SQE/CQE access (the
+ * {@link #getEvents} may run concurrently with each other and with SQE/CQE access (the
  * kernel serializes submission); at most one thread may be in {@link #submitAndWait}, which uses
  * the ring's one timespec. {@link #setup} once per instance. The caller (the poller's
  * {@code IoUringSelector}) provides the locking. {@link #close()} must not race with any other
@@ -42,6 +42,16 @@ public final class IoUring {
     public static final int POLL_ADD_MULTI = IoUringH.IORING_POLL_ADD_MULTI();
     public static final int CQE_F_MORE = IoUringH.IORING_CQE_F_MORE();
     public static final int SQ_CQ_OVERFLOW = IoUringH.IORING_SQ_CQ_OVERFLOW();
+    /** SQ ring flag (with {@link #SETUP_TASKRUN_FLAG}): completion work waits for this thread to enter the kernel. */
+    public static final int SQ_TASKRUN = IoUringH.IORING_SQ_TASKRUN();
+    /**
+     * Setup flag (Linux 5.19): completion work is not forced on a running thread with an
+     * interrupt; it runs when the thread next enters or leaves the kernel (a sleeping thread is
+     * still woken for it).
+     */
+    public static final int SETUP_COOP_TASKRUN = IoUringH.IORING_SETUP_COOP_TASKRUN();
+    /** Setup flag (Linux 5.19): the kernel sets {@link #SQ_TASKRUN} while such work waits. */
+    public static final int SETUP_TASKRUN_FLAG = IoUringH.IORING_SETUP_TASKRUN_FLAG();
     public static final int FEAT_SINGLE_MMAP = IoUringH.IORING_FEAT_SINGLE_MMAP();
     public static final int FEAT_NODROP = IoUringH.IORING_FEAT_NODROP();
     public static final int FEAT_EXT_ARG = IoUringH.IORING_FEAT_EXT_ARG();
@@ -118,12 +128,14 @@ public final class IoUring {
 
     /**
      * {@code io_uring_setup} with room for {@code sqEntries} submissions and {@code cqEntries}
-     * completions (both rounded up to powers of two and clamped by the kernel), then maps the rings.
+     * completions (both rounded up to powers of two and clamped by the kernel) and the extra
+     * {@code setupFlags} (such as {@link #SETUP_COOP_TASKRUN}; a kernel that does not know one
+     * answers EINVAL), then maps the rings.
      *
      * @return 0, or {@code -errno}; {@link #failedCall()} then names the call that failed
      */
-    public int setup(int sqEntries, int cqEntries) {
-        io_uring_params.flags(params, SETUP_CQSIZE | SETUP_CLAMP);
+    public int setup(int sqEntries, int cqEntries, int setupFlags) {
+        io_uring_params.flags(params, SETUP_CQSIZE | SETUP_CLAMP | setupFlags);
         io_uring_params.cq_entries(params, cqEntries);
         Downcalls.Frame frame = Downcalls.frame();
         long r;
@@ -378,10 +390,11 @@ public final class IoUring {
     }
 
     /**
-     * {@code io_uring_enter} with {@code IORING_ENTER_GETEVENTS} and no minimum: flushes
-     * completions the kernel holds in its overflow list into the CQ.
+     * {@code io_uring_enter} with {@code IORING_ENTER_GETEVENTS} and no minimum: runs the
+     * completion work waiting for this thread ({@link #SQ_TASKRUN}) and flushes completions the
+     * kernel holds in its overflow list into the CQ, without waiting.
      */
-    public int flushOverflow() {
+    public int getEvents() {
         return enter(0, 0, ENTER_GETEVENTS, MemorySegment.NULL, 0);
     }
 

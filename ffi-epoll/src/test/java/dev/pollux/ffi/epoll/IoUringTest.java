@@ -15,7 +15,7 @@ class IoUringTest {
 
     @BeforeEach
     void setUp() {
-        int r = ring.setup(8, 16);
+        int r = ring.setup(8, 16, 0);
         assertEquals(0, r, () -> ring.failedCall() + ": " + Errno.name(-r));
         efd = EventFd.create(0, EventFd.CLOEXEC | EventFd.NONBLOCK);
         assertTrue(efd >= 0);

@@ -66,6 +66,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code IORING_OP_NOP} completion (no eventfd, one {@code io_uring_enter} per wake; wakes before
  * the next poll coalesce into one).
  *
+ * <p><b>Completion work.</b> The kernel turns a descriptor's wake-up into a completion on the
+ * thread that armed the poll request (its task work). By default it interrupts that thread for
+ * it, which costs an interrupt per wake-up of a busy event loop where epoll only appends to its
+ * ready list; so the ring is set up with {@code IORING_SETUP_COOP_TASKRUN} (Linux 5.19; without it
+ * on older kernels, or with {@code -Dpollux.io_uring.coop_taskrun=false}): the work then waits
+ * until the thread next enters or leaves the kernel (its next recv or send, or the wait, which a
+ * sleeping thread is woken for), and {@code IORING_SETUP_TASKRUN_FLAG} lets a non-blocking poll
+ * see that work is waiting and run it.
+ *
  * <p><b>Where it differs from epoll.</b> The registration table is this object's, not the
  * kernel's: EEXIST and ENOENT are decided here (with EBADF, as on epoll, when the descriptor is
  * not open), and errors come from the poll requests, so {@code OsException.call()} names
@@ -78,6 +87,11 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class IoUringSelector extends Selector {
     /** System property: {@code false} forces one-shot re-arming even where multishot poll exists. */
     public static final String MULTISHOT_PROPERTY = "pollux.io_uring.multishot";
+    /**
+     * System property: {@code false} sets the ring up without {@code IORING_SETUP_COOP_TASKRUN},
+     * so that every completion interrupts the thread it is for (the kernel's default).
+     */
+    public static final String COOPERATIVE_PROPERTY = "pollux.io_uring.coop_taskrun";
 
     private static final int SQ_ENTRIES = 256;
     private static final int CQ_ENTRIES = 4096;
@@ -109,6 +123,7 @@ public final class IoUringSelector extends Selector {
 
     private final IoUring ring;
     private final boolean multishot;
+    private final boolean cooperative;
     private final int removeFlags;
     private final ReentrantLock lock = new ReentrantLock();
 
@@ -132,9 +147,10 @@ public final class IoUringSelector extends Selector {
     /** Set by {@link #implInterrupt}, cleared by the select it ends. */
     private volatile boolean interrupted;
 
-    private IoUringSelector(IoUring ring, boolean multishot) {
+    private IoUringSelector(IoUring ring, boolean multishot, boolean cooperative) {
         this.ring = ring;
         this.multishot = multishot;
+        this.cooperative = cooperative;
         this.removeFlags = (ring.features() & IoUring.FEAT_CQE_SKIP) != 0 ? IoUring.SQE_CQE_SKIP_SUCCESS : 0;
     }
 
@@ -145,8 +161,15 @@ public final class IoUringSelector extends Selector {
      *     backend needs, saying why
      */
     public static IoUringSelector open() throws IOException {
+        boolean cooperative = !"false".equalsIgnoreCase(System.getProperty(COOPERATIVE_PROPERTY));
         IoUring ring = new IoUring();
-        int r = ring.setup(SQ_ENTRIES, CQ_ENTRIES);
+        int r = cooperative ? ring.setup(SQ_ENTRIES, CQ_ENTRIES, IoUring.SETUP_COOP_TASKRUN | IoUring.SETUP_TASKRUN_FLAG) : -Errno.EINVAL;
+        if (r == -Errno.EINVAL) {
+            // Before Linux 5.19, or turned off: every completion interrupts the thread it is for.
+            cooperative = false;
+            ring = new IoUring();
+            r = ring.setup(SQ_ENTRIES, CQ_ENTRIES, 0);
+        }
         if (r < 0) {
             throw unavailable(ring.failedCall(), -r);
         }
@@ -158,7 +181,7 @@ public final class IoUringSelector extends Selector {
                         + Integer.toHexString(ring.features()));
             }
             boolean multishot = !"false".equalsIgnoreCase(System.getProperty(MULTISHOT_PROPERTY)) && probeMultishot(ring);
-            return new IoUringSelector(ring, multishot);
+            return new IoUringSelector(ring, multishot, cooperative);
         } catch (IOException | RuntimeException | Error e) {
             ring.close();
             throw e;
@@ -252,6 +275,11 @@ public final class IoUringSelector extends Selector {
         return multishot;
     }
 
+    /** Whether the ring runs completion work cooperatively ({@code IORING_SETUP_COOP_TASKRUN}). */
+    public boolean cooperative() {
+        return cooperative;
+    }
+
     /**
      * Takes the lock, spinning briefly before queueing: every critical section is short (no
      * wait inside, at most a non-blocking io_uring_enter), and a contended
@@ -310,16 +338,23 @@ public final class IoUringSelector extends Selector {
         return timeoutNanos == 0 ? selectNow(buffer, capacity) : await(buffer, capacity, timeoutNanos);
     }
 
-    /** Nothing in the ring and no waiting: applies the changes made since the last poll. */
+    /**
+     * Nothing in the ring and no waiting: applies the changes made since the last poll, and runs
+     * the completion work the kernel left for this thread (cooperative rings post completions
+     * only when their thread enters the kernel; any system call does, the submission too).
+     */
     private int selectNow(MemorySegment buffer, int capacity) throws IOException {
         acquire();
         try {
-            if (ring.sqPending() == 0) {
+            if (ring.sqPending() > 0) {
+                // What the changes report at once (a level-triggered descriptor still ready)
+                // belongs to this poll.
+                submitLocked();
+            } else if ((ring.sqFlags() & IoUring.SQ_TASKRUN) != 0) {
+                Check.check("io_uring_enter", ring.getEvents());
+            } else {
                 return 0;
             }
-            // What the changes report at once (a level-triggered descriptor still ready)
-            // belongs to this poll.
-            submitLocked();
             return reap(buffer, 0, capacity);
         } finally {
             lock.unlock();
@@ -358,7 +393,7 @@ public final class IoUringSelector extends Selector {
                     // and bring the rest over; the changes go with the next wait.
                     n = reap(buffer, 0, capacity);
                     if (n == 0) {
-                        ring.flushOverflow();
+                        ring.getEvents();
                         n = reap(buffer, 0, capacity);
                     }
                     return n;
@@ -368,7 +403,7 @@ public final class IoUringSelector extends Selector {
                 }
                 n = reap(buffer, 0, capacity);
                 if (n == 0 && (ring.sqFlags() & IoUring.SQ_CQ_OVERFLOW) != 0) {
-                    ring.flushOverflow();
+                    ring.getEvents();
                     n = reap(buffer, 0, capacity);
                 }
             } finally {
@@ -826,7 +861,8 @@ public final class IoUringSelector extends Selector {
 
     @Override
     public String toString() {
-        return "IoUringSelector[fd=" + ring.fd() + (multishot ? ", multishot" : ", one-shot") + (isClosed() ? ", closed]" : "]");
+        return "IoUringSelector[fd=" + ring.fd() + (multishot ? ", multishot" : ", one-shot")
+                + (cooperative ? ", cooperative" : "") + (isClosed() ? ", closed]" : "]");
     }
 
     /**

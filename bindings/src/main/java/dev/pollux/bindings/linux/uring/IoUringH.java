@@ -356,6 +356,24 @@ public class IoUringH extends IoUringH$shared {
     public static int IORING_SETUP_CLAMP() {
         return IORING_SETUP_CLAMP;
     }
+    private static final int IORING_SETUP_COOP_TASKRUN = (int)256L;
+    /**
+     * {@snippet lang=c :
+     * #define IORING_SETUP_COOP_TASKRUN 256
+     * }
+     */
+    public static int IORING_SETUP_COOP_TASKRUN() {
+        return IORING_SETUP_COOP_TASKRUN;
+    }
+    private static final int IORING_SETUP_TASKRUN_FLAG = (int)512L;
+    /**
+     * {@snippet lang=c :
+     * #define IORING_SETUP_TASKRUN_FLAG 512
+     * }
+     */
+    public static int IORING_SETUP_TASKRUN_FLAG() {
+        return IORING_SETUP_TASKRUN_FLAG;
+    }
     private static final int IORING_POLL_ADD_MULTI = (int)1L;
     /**
      * {@snippet lang=c :
