@@ -42,16 +42,13 @@ public final class IoUring {
     public static final int POLL_ADD_MULTI = IoUringH.IORING_POLL_ADD_MULTI();
     public static final int CQE_F_MORE = IoUringH.IORING_CQE_F_MORE();
     public static final int SQ_CQ_OVERFLOW = IoUringH.IORING_SQ_CQ_OVERFLOW();
-    /** SQ ring flag (with {@link #SETUP_TASKRUN_FLAG}): completion work waits for this thread to enter the kernel. */
-    public static final int SQ_TASKRUN = IoUringH.IORING_SQ_TASKRUN();
     /**
      * Setup flag (Linux 5.19): completion work is not forced on a running thread with an
      * interrupt; it runs when the thread next enters or leaves the kernel (a sleeping thread is
      * still woken for it).
      */
     public static final int SETUP_COOP_TASKRUN = IoUringH.IORING_SETUP_COOP_TASKRUN();
-    /** Setup flag (Linux 5.19): the kernel sets {@link #SQ_TASKRUN} while such work waits. */
-    public static final int SETUP_TASKRUN_FLAG = IoUringH.IORING_SETUP_TASKRUN_FLAG();
+
     public static final int FEAT_SINGLE_MMAP = IoUringH.IORING_FEAT_SINGLE_MMAP();
     public static final int FEAT_NODROP = IoUringH.IORING_FEAT_NODROP();
     public static final int FEAT_EXT_ARG = IoUringH.IORING_FEAT_EXT_ARG();
@@ -391,7 +388,7 @@ public final class IoUring {
 
     /**
      * {@code io_uring_enter} with {@code IORING_ENTER_GETEVENTS} and no minimum: runs the
-     * completion work waiting for this thread ({@link #SQ_TASKRUN}) and flushes completions the
+     * completion work waiting for this thread and flushes completions the
      * kernel holds in its overflow list into the CQ, without waiting.
      */
     public int getEvents() {

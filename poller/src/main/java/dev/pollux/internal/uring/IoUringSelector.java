@@ -72,8 +72,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * ready list; so the ring is set up with {@code IORING_SETUP_COOP_TASKRUN} (Linux 5.19; without it
  * on older kernels, or with {@code -Dpollux.io_uring.coop_taskrun=false}): the work then waits
  * until the thread next enters or leaves the kernel (its next recv or send, or the wait, which a
- * sleeping thread is woken for), and {@code IORING_SETUP_TASKRUN_FLAG} lets a non-blocking poll
- * see that work is waiting and run it.
+ * sleeping thread is woken for); a non-blocking poll that finds the completion ring empty enters
+ * the kernel to run it.
  *
  * <p><b>Where it differs from epoll.</b> The registration table is this object's, not the
  * kernel's: EEXIST and ENOENT are decided here (with EBADF, as on epoll, when the descriptor is
@@ -163,7 +163,7 @@ public final class IoUringSelector extends Selector {
     public static IoUringSelector open() throws IOException {
         boolean cooperative = !"false".equalsIgnoreCase(System.getProperty(COOPERATIVE_PROPERTY));
         IoUring ring = new IoUring();
-        int r = cooperative ? ring.setup(SQ_ENTRIES, CQ_ENTRIES, IoUring.SETUP_COOP_TASKRUN | IoUring.SETUP_TASKRUN_FLAG) : -Errno.EINVAL;
+        int r = cooperative ? ring.setup(SQ_ENTRIES, CQ_ENTRIES, IoUring.SETUP_COOP_TASKRUN) : -Errno.EINVAL;
         if (r == -Errno.EINVAL) {
             // Before Linux 5.19, or turned off: every completion interrupts the thread it is for.
             cooperative = false;
@@ -339,21 +339,20 @@ public final class IoUringSelector extends Selector {
     }
 
     /**
-     * Nothing in the ring and no waiting: applies the changes made since the last poll, and runs
-     * the completion work the kernel left for this thread (cooperative rings post completions
-     * only when their thread enters the kernel; any system call does, the submission too).
+     * Nothing in the ring and no waiting: applies the changes made since the last poll (what they
+     * report at once, such as a level-triggered descriptor still ready, belongs to this poll), or
+     * else enters the kernel for the completion work waiting for this thread. A cooperative ring
+     * posts completions only when their thread enters or leaves the kernel; the kernel's
+     * {@code IORING_SQ_TASKRUN} flag would say when, but it was seen clear with work waiting
+     * (IoUringSelectorTest), so a poll that finds nothing makes one system call, as epoll_wait.
      */
     private int selectNow(MemorySegment buffer, int capacity) throws IOException {
         acquire();
         try {
             if (ring.sqPending() > 0) {
-                // What the changes report at once (a level-triggered descriptor still ready)
-                // belongs to this poll.
-                submitLocked();
-            } else if ((ring.sqFlags() & IoUring.SQ_TASKRUN) != 0) {
-                Check.check("io_uring_enter", ring.getEvents());
+                submitLocked(); // leaving io_uring_enter runs the waiting work too
             } else {
-                return 0;
+                Check.check("io_uring_enter", ring.getEvents());
             }
             return reap(buffer, 0, capacity);
         } finally {

@@ -65,6 +65,36 @@ class IoUringSelectorTest {
     }
 
     @Test
+    void completionWorkIsCooperativeOnKernelsThatHaveIt() throws IOException {
+        selector = IoUringSelector.open();
+        String[] version = System.getProperty("os.version").split("[.-]");
+        int major = Integer.parseInt(version[0]);
+        int minor = Integer.parseInt(version[1]);
+        boolean has = major > 5 || (major == 5 && minor >= 19);
+        assertEquals(has, selector.cooperative(), "IORING_SETUP_COOP_TASKRUN exists from Linux 5.19; this is " + System.getProperty("os.version"));
+    }
+
+    @Test
+    void aNonBlockingPollRunsCompletionWorkWaitingForItsThread() throws Exception {
+        selector = IoUringSelector.open();
+        selector.register(efd, 3, Interest.READABLE, Trigger.EDGE); // armed by this thread
+        for (int round = 0; round < 100; round++) {
+            java.util.concurrent.atomic.AtomicBoolean written = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread writer = Thread.ofPlatform().start(() -> {
+                EventFd.add(efd, 1); // the completion becomes work for this test's thread
+                written.set(true);
+            });
+            while (!written.get()) {
+                Thread.onSpinWait(); // no system call here, so nothing runs that work by the way
+            }
+            assertEquals(1, select(0), "round " + round + ": a poll that does not wait still sees the wake-up");
+            assertEquals(3, format.token(events, 0));
+            assertEquals(0, EventFd.reset(efd));
+            writer.join();
+        }
+    }
+
+    @Test
     void oneShotFallbackRearmsEdgeRegistrations() throws IOException {
         System.setProperty(IoUringSelector.MULTISHOT_PROPERTY, "false");
         try {

@@ -365,15 +365,6 @@ public class IoUringH extends IoUringH$shared {
     public static int IORING_SETUP_COOP_TASKRUN() {
         return IORING_SETUP_COOP_TASKRUN;
     }
-    private static final int IORING_SETUP_TASKRUN_FLAG = (int)512L;
-    /**
-     * {@snippet lang=c :
-     * #define IORING_SETUP_TASKRUN_FLAG 512
-     * }
-     */
-    public static int IORING_SETUP_TASKRUN_FLAG() {
-        return IORING_SETUP_TASKRUN_FLAG;
-    }
     private static final int IORING_POLL_ADD_MULTI = (int)1L;
     /**
      * {@snippet lang=c :
