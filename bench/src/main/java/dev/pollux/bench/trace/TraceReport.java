@@ -22,7 +22,8 @@ import java.util.TreeSet;
  * <p>The hot threads and the measured window come from {@link Markers} when the trace has them
  * (ping-pong, wake); an echo server's trace has none (strace attached for the measured run only),
  * and its hot threads are those that called {@code epoll_wait} (or, on the io_uring backend,
- * {@code io_uring_enter}) at least once per hundred operations.
+ * {@code io_uring_enter}) at least once per hundred operations, or read at least every other
+ * operation.
  *
  * <p>{@code TraceReport WORKLOAD OPS name=FILE...}; the first name is Pollux's.
  */
@@ -70,15 +71,25 @@ public final class TraceReport {
             }
         }
         if (hot.isEmpty()) {
-            // No markers: the threads that waited in epoll_wait often enough run the loop.
+            // No markers: the threads that waited in epoll_wait often enough run the loop, and
+            // so do those that read at least every other operation (a loop on io_uring finds
+            // most completions in the ring and may hardly ever wait).
             Map<Integer, Integer> waits = new HashMap<>();
+            Map<Integer, Integer> reads = new HashMap<>();
             for (Call l : lines) {
                 if (l.isWait()) {
                     waits.merge(l.tid(), 1, Integer::sum);
+                } else if ("read".equals(category(l.name()))) {
+                    reads.merge(l.tid(), 1, Integer::sum);
                 }
             }
             waits.forEach((tid, n) -> {
                 if (n >= ops / 100.0) {
+                    hot.add(tid);
+                }
+            });
+            reads.forEach((tid, n) -> {
+                if (n >= ops / 2.0) {
                     hot.add(tid);
                 }
             });
