@@ -50,6 +50,14 @@ class IoUringSelectorTest {
         arena.close();
     }
 
+    /** Whether the running kernel is at least {@code major.minor}. */
+    private static boolean kernelAtLeast(int major, int minor) {
+        String[] version = System.getProperty("os.version").split("[.-]");
+        int runningMajor = Integer.parseInt(version[0]);
+        int runningMinor = Integer.parseInt(version[1]);
+        return runningMajor > major || (runningMajor == major && runningMinor >= minor);
+    }
+
     private int select(long timeoutNanos) throws IOException {
         return selector.select(events, CAPACITY, timeoutNanos);
     }
@@ -57,21 +65,13 @@ class IoUringSelectorTest {
     @Test
     void multishotPollIsDetectedOnKernelsThatHaveIt() throws IOException {
         selector = IoUringSelector.open();
-        String[] version = System.getProperty("os.version").split("[.-]");
-        int major = Integer.parseInt(version[0]);
-        int minor = Integer.parseInt(version[1]);
-        boolean has = major > 5 || (major == 5 && minor >= 13);
-        assertEquals(has, selector.multishot(), "multishot poll exists from Linux 5.13; this is " + System.getProperty("os.version"));
+        assertEquals(kernelAtLeast(5, 13), selector.multishot(), "multishot poll exists from Linux 5.13; this is " + System.getProperty("os.version"));
     }
 
     @Test
     void completionWorkIsCooperativeOnKernelsThatHaveIt() throws IOException {
         selector = IoUringSelector.open();
-        String[] version = System.getProperty("os.version").split("[.-]");
-        int major = Integer.parseInt(version[0]);
-        int minor = Integer.parseInt(version[1]);
-        boolean has = major > 5 || (major == 5 && minor >= 19);
-        assertEquals(has, selector.cooperative(), "IORING_SETUP_COOP_TASKRUN exists from Linux 5.19; this is " + System.getProperty("os.version"));
+        assertEquals(kernelAtLeast(5, 19), selector.cooperative(), "IORING_SETUP_COOP_TASKRUN exists from Linux 5.19; this is " + System.getProperty("os.version"));
     }
 
     @Test
