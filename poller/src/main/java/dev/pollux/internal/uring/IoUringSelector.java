@@ -637,11 +637,17 @@ public final class IoUringSelector extends Selector {
      *     is then left in the ring, to be handled once a submission has made room)
      */
     private boolean requeueRefusedRemoval(int index) {
-        long userData = ring.cqeUserData(index);
-        if (userData < 0 || (userData & REMOVAL_BIT) == 0 || ring.cqeResult(index) != -Errno.EALREADY) {
+        if (!isRefusedRemoval(index)) {
             return true;
         }
+        long userData = ring.cqeUserData(index);
         return ring.prepPollRemove(userData & ~REMOVAL_BIT, userData, removeFlags);
+    }
+
+    /** Whether the completion at {@code index} is a registration's removal refused with EALREADY. */
+    private boolean isRefusedRemoval(int index) {
+        long userData = ring.cqeUserData(index);
+        return userData > 0 && (userData & REMOVAL_BIT) != 0 && ring.cqeResult(index) == -Errno.EALREADY;
     }
 
     /**
@@ -657,8 +663,7 @@ public final class IoUringSelector extends Selector {
             submitLocked();
             boolean refused = false;
             for (int i = from, tail = ring.cqTail(); i != tail; i++) {
-                long userData = ring.cqeUserData(i);
-                if (userData > 0 && (userData & REMOVAL_BIT) != 0 && ring.cqeResult(i) == -Errno.EALREADY) {
+                if (isRefusedRemoval(i)) {
                     refused = true;
                     if (!requeueRefusedRemoval(i)) {
                         break; // the ring is full: submit those first
