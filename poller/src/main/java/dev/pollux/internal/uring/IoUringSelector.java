@@ -329,6 +329,9 @@ public final class IoUringSelector extends Selector {
         try {
             round++; // a long: never wraps, so a stale reportedRound never matches
             n = reap(buffer, 0, capacity);
+            if (n > 0 && n < capacity && ring.sqPending() > 0) {
+                n = applyChanges(buffer, n, capacity);
+            }
         } finally {
             lock.unlock();
         }
@@ -336,6 +339,18 @@ public final class IoUringSelector extends Selector {
             return n;
         }
         return timeoutNanos == 0 ? selectNow(buffer, capacity) : await(buffer, capacity, timeoutNanos);
+    }
+
+    /**
+     * Completions were in the ring, but changes wait in the submission ring (registrations beyond
+     * the 256 that a full ring submitted on its own, re-arms): submits them and adds what they
+     * report at once, so that this poll sees every change made before it, as epoll_wait does,
+     * instead of the next one. Under the lock.
+     */
+    private int applyChanges(MemorySegment buffer, int n, int capacity) throws IOException {
+        submitLocked();
+        // The re-arms this pass writes are for descriptors reported already: they go with the next wait.
+        return reap(buffer, n, capacity);
     }
 
     /**

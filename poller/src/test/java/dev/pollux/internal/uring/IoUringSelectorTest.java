@@ -341,6 +341,45 @@ class IoUringSelectorTest {
         }
     }
 
+    /**
+     * PollScaling once saw 48 of 64 ready descriptors: the submission ring had handed the first
+     * 256 registrations to the kernel on its own, their completions were in the ring, and the
+     * poll returned those without submitting the rest.
+     */
+    @Test
+    void aPollReportsEveryReadyRegistrationMadeBeforeIt() throws IOException {
+        selector = IoUringSelector.open();
+        int count = 600; // more than twice the 256-entry submission ring
+        int[] fds = new int[2 * count];
+        MemorySegment many = arena.allocate(1024 * IoUringEventFormat.SIZE, 8);
+        MemorySegment one = arena.allocate(1);
+        try {
+            for (int i = 0; i < count; i++) {
+                int[] pair = new int[2];
+                assertEquals(0, Fd.pipe2(pair, Fd.O_NONBLOCK | Fd.O_CLOEXEC));
+                fds[2 * i] = pair[0];
+                fds[2 * i + 1] = pair[1];
+                assertEquals(1, Fd.write(pair[1], one, 1));
+                selector.registerOwned(pair[0], i, Interest.READABLE, Trigger.LEVEL);
+            }
+            for (int round = 0; round < 3; round++) {
+                int n = selector.select(many, 1024, 0);
+                java.util.BitSet seen = new java.util.BitSet();
+                for (int i = 0; i < n; i++) {
+                    seen.set((int) format.token(many, i));
+                }
+                assertEquals(count, seen.cardinality(), "poll " + round + ": every descriptor is ready and level-triggered");
+                assertEquals(count, n, "one event per descriptor");
+            }
+        } finally {
+            for (int fd : fds) {
+                if (fd > 0) {
+                    Fd.close(fd);
+                }
+            }
+        }
+    }
+
     @Test
     void refusalSaysWhy() {
         UnsupportedOperationException eperm = IoUringSelector.unavailable("io_uring_setup", Errno.EPERM);
