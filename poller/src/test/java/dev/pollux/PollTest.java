@@ -29,6 +29,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -280,7 +281,7 @@ class PollTest {
      * own pipes while the main thread keeps polling; afterwards every final registration reports
      * exactly what it should, and deregistered sources report nothing.
      */
-    @Test
+    @RepeatedTest(10) // once failed one run in thirteen on io_uring (an edge reported twice after the ring filled)
     void registryOperationsFromManyThreadsWhilePolling() throws Exception {
         KqueueSupport.assumeLibkqueueWithoutPre24Bugs(KqueueSupport.CONCURRENT_CHANGES_CRASH);
         int threads = 8;

@@ -44,7 +44,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * event reaches a token after {@code deregister} or {@code reregister} returned. The kernel refuses
  * to remove a poll request whose completion work is pending (EALREADY, which it reports even for a
  * request armed and found ready in the same submission): such a removal is queued again, so that a
- * multishot request does not stay armed holding the file.
+ * multishot request does not stay armed holding the file. The ring must not fill: a full ring
+ * ends multishot polls, whose re-arming would then report an edge twice. A thread that submits
+ * while the ring is half full (registrations churning while the polling thread is busy) moves
+ * its completions to a stash, merged per descriptor, which the next poll reports first; a
+ * deregister or reregister discards the descriptor's stashed events.
  *
  * <p><b>Batching and threads.</b> One lock guards the submission ring and the registration table;
  * the completion ring is only consumed by the polling thread, under the same lock. Changes only
@@ -137,6 +141,15 @@ public final class IoUringSelector extends Selector {
     private int[] reportedSlot = new int[64];
     private long round;
     private int nextGen = 1;
+
+    // Completions moved out of a crowded ring by a thread that submits (see relieve); guarded by lock.
+    /** By descriptor: the events waiting in the stash for its registration, 0 if none. */
+    private int[] stashedMasks = new int[64];
+    /** Descriptors (and waker slots, as {@code ~slot}) in the order their completions came. */
+    private int[] stash = new int[64];
+    private int stashSize;
+    /** The ring is being read (reap or relieve): a nested submission must not read it too. */
+    private boolean consuming;
     /** Wakers by slot (index in their NOP's user data); guarded by lock. */
     private NopWaker[] wakers = new NopWaker[4];
 
@@ -316,6 +329,16 @@ public final class IoUringSelector extends Selector {
         }
     }
 
+    /** Whether the kernel holds completions that did not fit in the ring (its overflow list). */
+    boolean completionRingOverflowed() {
+        acquire();
+        try {
+            return (ring.sqFlags() & IoUring.SQ_CQ_OVERFLOW) != 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     // ---- select ----------------------------------------------------------------------------
 
     @Override
@@ -442,12 +465,25 @@ public final class IoUringSelector extends Selector {
     }
 
     /**
-     * Consumes completions into {@code buffer} from slot {@code n}, until the ring is empty or the
-     * buffer is full (the rest stays in the ring for the next poll). Under the lock.
+     * Adds to {@code buffer}, from slot {@code n}, the stashed completions and then those in the
+     * ring, until both are empty or the buffer is full (the rest waits for the next poll). Under
+     * the lock.
      *
      * @return the number of events in the buffer
      */
     private int reap(MemorySegment buffer, int n, int capacity) throws IOException {
+        if (stashSize > 0) {
+            n = reportStash(buffer, n, capacity);
+        }
+        consuming = true;
+        try {
+            return reapRing(buffer, n, capacity);
+        } finally {
+            consuming = false;
+        }
+    }
+
+    private int reapRing(MemorySegment buffer, int n, int capacity) throws IOException {
         int head = ring.cqHead();
         int tail = ring.cqTail();
         for (; head != tail; head++) {
@@ -490,11 +526,114 @@ public final class IoUringSelector extends Selector {
                 }
             }
         }
-        // Only forward: a re-arm above may have submitted, and a submission drops stale
-        // completions from the head (never past the live one being handled here).
-        if (head - ring.cqHead() > 0) {
+        if (head != ring.cqHead()) {
             ring.advanceCq(head);
         }
+        return n;
+    }
+
+    /**
+     * Moves every completion out of the ring into the stash once the ring is half full. A thread
+     * that changes registrations while the polling thread is busy or descheduled (eight of them
+     * churning on two CPUs) fills the ring faster than polls empty it, and a full ring ends
+     * multishot polls (the kernel posts their completion without {@code IORING_CQE_F_MORE}
+     * rather than overflow): re-armed, they report again what their last completion reported,
+     * one edge seen twice. Dropping the stale completions at the head does not suffice when a
+     * live one sits before them. Under the lock, from submissions; the polling thread reports the
+     * stash before the ring.
+     */
+    private void relieve() throws IOException {
+        if (consuming || ring.cqReady() < CQ_ENTRIES / 2) {
+            return;
+        }
+        consuming = true;
+        try {
+            int head;
+            while ((head = ring.cqHead()) != ring.cqTail()) {
+                long userData = ring.cqeUserData(head);
+                if (!isLive(userData)) {
+                    if (!requeueRefusedRemoval(head)) {
+                        return; // the submission ring is full: the rest waits for the polling thread
+                    }
+                    ring.advanceCq(head + 1);
+                } else if (userData < 0) {
+                    ring.advanceCq(head + 1);
+                    NopWaker waker = wakers[(int) userData];
+                    waker.stashed = true;
+                    push(~(int) userData);
+                } else {
+                    int fd = (int) userData;
+                    int res = ring.cqeResult(head);
+                    boolean more = (ring.cqeFlags(head) & IoUring.CQE_F_MORE) != 0;
+                    // Consumed before the re-arm below, which may submit and drop stale completions.
+                    ring.advanceCq(head + 1);
+                    if (!more) {
+                        finished(fd, res);
+                    }
+                    if (res > 0 || (res < 0 && res != -Errno.ECANCELED)) {
+                        if (stashedMasks[fd] == 0) {
+                            push(fd);
+                        }
+                        stashedMasks[fd] |= res > 0 ? res : POLLERR | POLLHUP;
+                    }
+                }
+            }
+        } finally {
+            consuming = false;
+        }
+    }
+
+    private void push(int entry) {
+        if (stashSize == stash.length) {
+            compactStash();
+            if (stashSize == stash.length) {
+                stash = Arrays.copyOf(stash, stash.length * 2);
+            }
+        }
+        stash[stashSize++] = entry;
+    }
+
+    /** Drops entries whose registration changed or whose waker closed since they were stashed. */
+    private void compactStash() {
+        int kept = 0;
+        for (int i = 0; i < stashSize; i++) {
+            int entry = stash[i];
+            if (entry >= 0 ? stashedMasks[entry] != 0 : isStashedWaker(~entry)) {
+                stash[kept++] = entry;
+            }
+        }
+        stashSize = kept;
+    }
+
+    private boolean isStashedWaker(int slot) {
+        return slot < wakers.length && wakers[slot] != null && wakers[slot].stashed;
+    }
+
+    /** Adds the stashed events to {@code buffer} from slot {@code n}, oldest first. */
+    private int reportStash(MemorySegment buffer, int n, int capacity) {
+        int i = 0;
+        for (; i < stashSize && n < capacity; i++) {
+            int entry = stash[i];
+            if (entry < 0) {
+                int slot = ~entry;
+                if (isStashedWaker(slot)) {
+                    NopWaker waker = wakers[slot];
+                    waker.stashed = false;
+                    waker.pending = false;
+                    IoUringEventFormat.write(buffer, n++, waker.token, Epoll.EPOLLIN);
+                }
+                continue;
+            }
+            int mask = stashedMasks[entry];
+            if (mask != 0) {
+                stashedMasks[entry] = 0;
+                reportedRound[entry] = round;
+                reportedSlot[entry] = n;
+                IoUringEventFormat.write(buffer, n++, tokens[entry], mask);
+            }
+        }
+        System.arraycopy(stash, i, stash, 0, stashSize - i);
+        stashSize -= i;
         return n;
     }
 
@@ -564,6 +703,7 @@ public final class IoUringSelector extends Selector {
         try {
             requireRegistered(fd);
             disarm(fd);
+            stashedMasks[fd] = 0; // for the old token
             gens[fd] = newGeneration();
             tokens[fd] = token;
             masks[fd] = mask;
@@ -596,6 +736,7 @@ public final class IoUringSelector extends Selector {
         try {
             requireRegistered(fd);
             disarm(fd);
+            stashedMasks[fd] = 0;
             gens[fd] = 0;
             states[fd] = 0;
             if (releaseNow) {
@@ -675,7 +816,7 @@ public final class IoUringSelector extends Selector {
         for (int attempt = 0; attempt < RELEASE_ATTEMPTS; attempt++) {
             dropStaleHead();
             int from = ring.cqTail(); // a removal completes within io_uring_enter, after this
-            submitLocked();
+            submitOnly();
             boolean refused = false;
             for (int i = from, tail = ring.cqTail(); i != tail; i++) {
                 if (isRefusedRemoval(i)) {
@@ -686,13 +827,14 @@ public final class IoUringSelector extends Selector {
                 }
             }
             if (!refused) {
-                return;
+                break;
             }
             removalsDeferred = true;
             if (attempt > 0) {
                 Thread.yield(); // the completion work runs on another thread
             }
         }
+        relieve();
     }
 
     /** Queues a poll request for the registration as it stands. */
@@ -714,8 +856,15 @@ public final class IoUringSelector extends Selector {
      * head of the ring that report nothing (removed requests' last ones), which only the polling
      * thread would otherwise consume: a program that changes registrations for a long time
      * without polling must not fill the ring and then the kernel's overflow list with them.
+     * Then relieves the ring if it is crowded still.
      */
     private void submitLocked() throws IOException {
+        submitOnly();
+        relieve();
+    }
+
+    /** {@link #submitLocked} without relieving: the caller reads the completions it posted first. */
+    private void submitOnly() throws IOException {
         dropStaleHead();
         int pending;
         while ((pending = ring.sqPending()) > 0) {
@@ -732,6 +881,9 @@ public final class IoUringSelector extends Selector {
 
     /** Consumes completions at the head of the ring while they are for no live registration or waker. */
     private void dropStaleHead() {
+        if (consuming) {
+            return; // a reap or relieve is reading the ring, and drops what it reads
+        }
         int head = ring.cqHead();
         int tail = ring.cqTail();
         int start = head;
@@ -769,15 +921,18 @@ public final class IoUringSelector extends Selector {
     private int submitForVerdict(long userData) throws IOException {
         dropStaleHead();
         int from = ring.cqTail(); // nothing before it can be this request's
-        submitLocked();
+        submitOnly();
         int tail = ring.cqTail();
+        int error = 0;
         for (int i = from; i != tail; i++) {
             if (ring.cqeUserData(i) == userData) {
                 int res = ring.cqeResult(i);
-                return res < 0 ? -res : 0;
+                error = res < 0 ? -res : 0;
+                break;
             }
         }
-        return 0;
+        relieve();
+        return error;
     }
 
     private int newGeneration() {
@@ -801,6 +956,7 @@ public final class IoUringSelector extends Selector {
         states = Arrays.copyOf(states, size);
         reportedRound = Arrays.copyOf(reportedRound, size);
         reportedSlot = Arrays.copyOf(reportedSlot, size);
+        stashedMasks = Arrays.copyOf(stashedMasks, size);
     }
 
     private static byte trigger(Trigger trigger) {
@@ -904,6 +1060,8 @@ public final class IoUringSelector extends Selector {
         private final CloseGuard guard = new CloseGuard();
         /** A NOP is posted and its completion not yet reported; cleared by the polling thread. */
         volatile boolean pending;
+        /** Its NOP's completion is in the stash; guarded by lock. */
+        boolean stashed;
 
         NopWaker(int slot, long token) {
             this.slot = slot;

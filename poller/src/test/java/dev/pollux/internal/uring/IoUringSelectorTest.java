@@ -279,6 +279,46 @@ class IoUringSelectorTest {
         assertEquals(77, format.token(events, 0));
     }
 
+    /**
+     * A live completion at the head stops the stale ones behind it from being dropped; churn from
+     * a thread that does not poll would fill the ring, and a full ring ends multishot polls (one
+     * edge then reported twice, once by the ending completion and once by the re-armed request).
+     * The churning thread stashes the ring's completions instead; they reach the next poll, except
+     * those of registrations removed since.
+     */
+    @Test
+    void churnBehindALiveCompletionStashesItInsteadOfFillingTheRing() throws IOException {
+        selector = IoUringSelector.open();
+        selector.register(efd, 1, Interest.READABLE, Trigger.EDGE);
+        assertEquals(0, EventFd.add(efd, 1)); // a live completion at the head of the ring
+        dev.pollux.internal.SelectorWaker waker = selector.openWaker(2);
+        waker.wake();
+        int[] pipe = new int[2];
+        assertEquals(0, Fd.pipe2(pipe, Fd.O_NONBLOCK | Fd.O_CLOEXEC));
+        try {
+            for (int i = 0; i < 10_000; i++) {
+                // Writable at once: a completion per registration, and one more when it is removed.
+                selector.register(pipe[1], 100 + i, Interest.WRITABLE, Trigger.EDGE);
+                selector.deregister(pipe[1]);
+                assertFalse(selector.completionRingOverflowed(), "round " + i + ": the ring filled");
+            }
+            selector.register(pipe[1], 3, Interest.WRITABLE, Trigger.EDGE);
+            assertEquals(3, select(0), "the eventfd's edge, the wake and the live pipe registration; no removed token");
+            java.util.Set<Long> tokens = new java.util.HashSet<>();
+            for (int i = 0; i < 3; i++) {
+                tokens.add(format.token(events, i));
+            }
+            assertEquals(java.util.Set.of(1L, 2L, 3L), tokens);
+            assertEquals(0, select(20_000_000L), "each edge once");
+            assertEquals(0, EventFd.add(efd, 1));
+            waker.wake();
+            assertEquals(2, select(PATIENCE), "the eventfd's multishot poll is still armed, the waker still works");
+        } finally {
+            Fd.close(pipe[0]);
+            Fd.close(pipe[1]);
+        }
+    }
+
     @Test
     void interruptEndsABlockedSelect() throws Exception {
         selector = IoUringSelector.open();
