@@ -28,11 +28,14 @@ public final class KqueueSupport {
     /**
      * libkqueue 2.3.1 crashes the process (SIGSEGV, a call through a null pointer inside a
      * waiting {@code kevent}) when other threads change registrations while one thread waits.
-     * 2.7.0 passes the test; 2.4.0's changelog lists fixes to knote freeing and locking.
+     * 2.7.0 passes the test; 2.4.0's changelog lists fixes to knote freeing and locking. Where it
+     * does not crash, registrations made by other threads during the wait can be lost: in
+     * ConcurrencyTest's many-registrars test, one run in twenty on 2.3.1, the last pipes one thread
+     * registered (the highest descriptors) never reported the data written to them.
      */
     public static final String CONCURRENT_CHANGES_CRASH = "changing registrations from other threads while one"
-            + " thread waits in kevent crashes the JVM (SIGSEGV in libkqueue's kevent; not seen with 2.7.0, 2.4.0 fixed"
-            + " knote-freeing and locking races)";
+            + " thread waits in kevent crashes the JVM (SIGSEGV in libkqueue's kevent) or loses some of those"
+            + " registrations (the crash is not seen with 2.7.0; 2.4.0 fixed knote-freeing and locking races)";
 
     /**
      * libkqueue before 2.4 adds each filter to epoll on its own, so READ and WRITE for one
