@@ -34,6 +34,7 @@ class IoUringSelectorTest {
     private final EventFormat format = IoUringEventFormat.INSTANCE;
     private IoUringSelector selector;
     private int efd;
+    private final java.util.List<Integer> pipeEnds = new java.util.ArrayList<>();
 
     @BeforeEach
     void openEventFd() {
@@ -47,6 +48,9 @@ class IoUringSelectorTest {
             selector.close();
         }
         Fd.close(efd);
+        for (int fd : pipeEnds) {
+            Fd.close(fd);
+        }
         arena.close();
     }
 
@@ -349,36 +353,37 @@ class IoUringSelectorTest {
     void moreReadyLevelTriggeredDescriptorsThanSubmissionSlots() throws IOException {
         selector = IoUringSelector.open();
         int count = 600; // more re-arms per poll than the 256-entry submission ring holds
-        int[] fds = new int[2 * count];
-        MemorySegment many = arena.allocate(1024 * IoUringEventFormat.SIZE, 8);
-        MemorySegment one = arena.allocate(1);
-        try {
-            for (int i = 0; i < count; i++) {
-                int[] pair = new int[2];
-                assertEquals(0, Fd.pipe2(pair, Fd.O_NONBLOCK | Fd.O_CLOEXEC));
-                fds[2 * i] = pair[0];
-                fds[2 * i + 1] = pair[1];
-                assertEquals(1, Fd.write(pair[1], one, 1));
-                selector.register(pair[0], i, Interest.READABLE, Trigger.LEVEL);
-            }
-            for (int round = 0; round < 3; round++) {
-                java.util.BitSet seen = new java.util.BitSet();
-                long deadline = System.nanoTime() + PATIENCE;
-                while (seen.cardinality() < count && System.nanoTime() < deadline) {
-                    int n = selector.select(many, 1024, 100_000_000L);
-                    for (int i = 0; i < n; i++) {
-                        seen.set((int) format.token(many, i));
-                    }
-                }
-                assertEquals(count, seen.cardinality(), "round " + round + ": level-triggered, all still ready");
-            }
-        } finally {
-            for (int fd : fds) {
-                if (fd > 0) {
-                    Fd.close(fd);
-                }
-            }
+        int[] receivers = readyPipes(count);
+        for (int i = 0; i < count; i++) {
+            selector.register(receivers[i], i, Interest.READABLE, Trigger.LEVEL);
         }
+        MemorySegment many = arena.allocate(1024 * IoUringEventFormat.SIZE, 8);
+        for (int round = 0; round < 3; round++) {
+            java.util.BitSet seen = new java.util.BitSet();
+            long deadline = System.nanoTime() + PATIENCE;
+            while (seen.cardinality() < count && System.nanoTime() < deadline) {
+                int n = selector.select(many, 1024, 100_000_000L);
+                for (int i = 0; i < n; i++) {
+                    seen.set((int) format.token(many, i));
+                }
+            }
+            assertEquals(count, seen.cardinality(), "round " + round + ": level-triggered, all still ready");
+        }
+    }
+
+    /** Opens {@code count} pipes holding one byte each (closed after the test): their read ends. */
+    private int[] readyPipes(int count) {
+        int[] receivers = new int[count];
+        MemorySegment one = arena.allocate(1);
+        for (int i = 0; i < count; i++) {
+            int[] pair = new int[2];
+            assertEquals(0, Fd.pipe2(pair, Fd.O_NONBLOCK | Fd.O_CLOEXEC));
+            pipeEnds.add(pair[0]);
+            pipeEnds.add(pair[1]);
+            assertEquals(1, Fd.write(pair[1], one, 1));
+            receivers[i] = pair[0];
+        }
+        return receivers;
     }
 
     /**
@@ -390,33 +395,19 @@ class IoUringSelectorTest {
     void aPollReportsEveryReadyRegistrationMadeBeforeIt() throws IOException {
         selector = IoUringSelector.open();
         int count = 600; // more than twice the 256-entry submission ring
-        int[] fds = new int[2 * count];
+        int[] receivers = readyPipes(count);
+        for (int i = 0; i < count; i++) {
+            selector.registerOwned(receivers[i], i, Interest.READABLE, Trigger.LEVEL);
+        }
         MemorySegment many = arena.allocate(1024 * IoUringEventFormat.SIZE, 8);
-        MemorySegment one = arena.allocate(1);
-        try {
-            for (int i = 0; i < count; i++) {
-                int[] pair = new int[2];
-                assertEquals(0, Fd.pipe2(pair, Fd.O_NONBLOCK | Fd.O_CLOEXEC));
-                fds[2 * i] = pair[0];
-                fds[2 * i + 1] = pair[1];
-                assertEquals(1, Fd.write(pair[1], one, 1));
-                selector.registerOwned(pair[0], i, Interest.READABLE, Trigger.LEVEL);
+        for (int round = 0; round < 3; round++) {
+            int n = selector.select(many, 1024, 0);
+            java.util.BitSet seen = new java.util.BitSet();
+            for (int i = 0; i < n; i++) {
+                seen.set((int) format.token(many, i));
             }
-            for (int round = 0; round < 3; round++) {
-                int n = selector.select(many, 1024, 0);
-                java.util.BitSet seen = new java.util.BitSet();
-                for (int i = 0; i < n; i++) {
-                    seen.set((int) format.token(many, i));
-                }
-                assertEquals(count, seen.cardinality(), "poll " + round + ": every descriptor is ready and level-triggered");
-                assertEquals(count, n, "one event per descriptor");
-            }
-        } finally {
-            for (int fd : fds) {
-                if (fd > 0) {
-                    Fd.close(fd);
-                }
-            }
+            assertEquals(count, seen.cardinality(), "poll " + round + ": every descriptor is ready and level-triggered");
+            assertEquals(count, n, "one event per descriptor");
         }
     }
 
