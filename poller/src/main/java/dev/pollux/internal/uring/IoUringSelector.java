@@ -548,8 +548,11 @@ public final class IoUringSelector extends Selector {
         }
         consuming = true;
         try {
-            int head;
-            while ((head = ring.cqHead()) != ring.cqTail()) {
+            // Only the completions here now: re-arming a level-triggered descriptor that is still
+            // ready posts a new one as soon as a full submission ring is submitted, so a loop
+            // until the ring is empty would never end.
+            int tail = ring.cqTail();
+            for (int head = ring.cqHead(); head != tail; head++) {
                 long userData = ring.cqeUserData(head);
                 if (!isLive(userData)) {
                     if (!requeueRefusedRemoval(head)) {

@@ -411,6 +411,56 @@ class IoUringSelectorTest {
         }
     }
 
+    /**
+     * PollScaling's teardown (closing 10,000 sockets, 1,024 of them ready and level-triggered)
+     * once spun for twenty minutes: relieving a crowded ring re-armed the level-triggered
+     * descriptors, a full submission ring submitted the re-arms, each posted a new completion at
+     * once, and the relief read on until the ring was empty, which it never became.
+     */
+    @Test
+    void relievingACrowdedRingEndsWhileLevelTriggeredDescriptorsStayReady() throws Exception {
+        selector = IoUringSelector.open();
+        int count = 300; // more than the 256-entry submission ring: re-arming them fills it
+        int[] receivers = readyPipes(count);
+        for (int i = 0; i < count; i++) {
+            selector.registerOwned(receivers[i], i, Interest.READABLE, Trigger.LEVEL);
+        }
+        int[] pipe = new int[2];
+        assertEquals(0, Fd.pipe2(pipe, Fd.O_NONBLOCK | Fd.O_CLOEXEC));
+        pipeEnds.add(pipe[0]);
+        pipeEnds.add(pipe[1]);
+        Throwable[] failure = {null};
+        // On a thread of its own, so that the bug fails this test instead of hanging the suite.
+        Thread churn = Thread.ofPlatform().daemon().start(() -> {
+            try {
+                for (int i = 0; i < 3_000; i++) {
+                    // Completions pile up behind the live ones at the head until a relief moves them.
+                    selector.register(pipe[1], 100_000 + i, Interest.WRITABLE, Trigger.EDGE);
+                    selector.deregister(pipe[1]);
+                }
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        });
+        if (!churn.join(java.time.Duration.ofSeconds(60))) {
+            selector = null; // left open: closing it would wait for the spinning thread
+            pipeEnds.clear();
+            throw new AssertionError("3,000 register/deregister pairs did not end within a minute");
+        }
+        if (failure[0] != null) {
+            throw new AssertionError("the churn failed", failure[0]);
+        }
+        MemorySegment many = arena.allocate(1024 * IoUringEventFormat.SIZE, 8);
+        int n = selector.select(many, 1024, 0);
+        java.util.BitSet seen = new java.util.BitSet();
+        for (int i = 0; i < n; i++) {
+            long token = format.token(many, i);
+            assertTrue(token < count, "no removed registration's token: " + token);
+            seen.set((int) token);
+        }
+        assertEquals(count, seen.cardinality(), "every level-triggered descriptor is still ready");
+    }
+
     @Test
     void refusalSaysWhy() {
         UnsupportedOperationException eperm = IoUringSelector.unavailable("io_uring_setup", Errno.EPERM);
