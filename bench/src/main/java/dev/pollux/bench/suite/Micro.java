@@ -78,6 +78,9 @@ final class Micro {
                 .measurementIterations(mode.measurementIterations)
                 .measurementTime(TimeValue.milliseconds(mode.iterationMillis))
                 .forks(mode.forks)
+                // CI's smoke run checks that every benchmark runs: a failing one (an exception, a
+                // wrong event count) fails it instead of leaving its rows out of the report.
+                .shouldFailOnError(mode == Mode.SMOKE)
                 .jvmArgsAppend(forkArgs)
                 .output(log.toString());
     }
