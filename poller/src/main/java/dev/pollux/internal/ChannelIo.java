@@ -21,7 +21,10 @@ public final class ChannelIo {
             io.ensureOpen();
             return 0;
         }
-        long r = io.read(MemorySegment.ofBuffer(dst), remaining);
+        // Separate calls rather than one on either segment: a fresh segment that meets the cached
+        // one at a merge point could no longer be removed by escape analysis.
+        MemorySegment cached = io.readSegments().of(dst);
+        long r = cached != null ? io.read(cached, remaining) : io.read(MemorySegment.ofBuffer(dst), remaining);
         if (r == IoSource.WOULD_BLOCK) {
             return 0;
         }
@@ -39,7 +42,8 @@ public final class ChannelIo {
             io.ensureOpen();
             return 0;
         }
-        long r = io.write(MemorySegment.ofBuffer(src), remaining);
+        MemorySegment cached = io.writeSegments().of(src);
+        long r = cached != null ? io.write(cached, remaining) : io.write(MemorySegment.ofBuffer(src), remaining);
         if (r == IoSource.WOULD_BLOCK) {
             return 0;
         }
