@@ -21,7 +21,8 @@ public final class ChannelIo {
             io.ensureOpen();
             return 0;
         }
-        long r = io.read(MemorySegment.ofBuffer(dst), remaining);
+        MemorySegment cached = io.readSegments().of(dst);
+        long r = cached != null ? io.read(cached, remaining) : readFresh(io, dst, remaining);
         if (r == IoSource.WOULD_BLOCK) {
             return 0;
         }
@@ -39,12 +40,28 @@ public final class ChannelIo {
             io.ensureOpen();
             return 0;
         }
-        long r = io.write(MemorySegment.ofBuffer(src), remaining);
+        MemorySegment cached = io.writeSegments().of(src);
+        long r = cached != null ? io.write(cached, remaining) : writeFresh(io, src, remaining);
         if (r == IoSource.WOULD_BLOCK) {
             return 0;
         }
         src.position(src.position() + (int) r);
         return (int) r;
+    }
+
+    // The uncached case makes a segment per call, which only escape analysis removes, and only if
+    // the call that uses it is inlined where it is made. These two methods are that call alone:
+    // small enough to be inlined even where misses are rare, and then the call inside is hot
+    // relative to them, so it is inlined too (in the caller, a rarely taken call of IoSource.read
+    // was not, and each miss allocated 72 bytes). Both also stay separate from the cached call:
+    // a fresh segment that meets the cached one at a merge point is never removed.
+
+    private static long readFresh(IoSource io, ByteBuffer dst, int length) throws IOException {
+        return io.read(MemorySegment.ofBuffer(dst), length);
+    }
+
+    private static long writeFresh(IoSource io, ByteBuffer src, int length) throws IOException {
+        return io.write(MemorySegment.ofBuffer(src), length);
     }
 
     /** Reads into {@code dst}: bytes read, -1 at end of stream, 0 when it would block. */

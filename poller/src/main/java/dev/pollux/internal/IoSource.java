@@ -43,6 +43,9 @@ public final class IoSource {
      * Poll and token (a connection pool, a proxy pausing a peer) allocates nothing. Guarded by lock.
      */
     private Registration retired;
+    /** Segments for the buffers {@link ChannelIo} reads into and writes from (see {@link BufferSegments}). */
+    private final BufferSegments readSegments = new BufferSegments();
+    private final BufferSegments writeSegments = new BufferSegments();
 
     private IoSource(int fd, boolean socket, boolean ipDatagram) {
         if (fd < 0) {
@@ -77,6 +80,14 @@ public final class IoSource {
     /** The descriptor; still owned by this object. */
     public int fd() {
         return fd;
+    }
+
+    BufferSegments readSegments() {
+        return readSegments;
+    }
+
+    BufferSegments writeSegments() {
+        return writeSegments;
     }
 
     public boolean isOpen() {

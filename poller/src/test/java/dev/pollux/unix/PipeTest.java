@@ -290,6 +290,89 @@ class PipeTest {
         }
     }
 
+    /**
+     * The same buffers passed again and again (the calls after the second reuse a cached segment)
+     * still honour position and limit on every call, also when the limit changes under a cached
+     * position, and across a switch of position and back.
+     */
+    @Test
+    void reusedBuffersHonourPositionAndLimitOnEveryCall() throws Exception {
+        for (IntFunction<ByteBuffer> kind : List.of(HEAP, DIRECT)) {
+            try (Pipe pipe = Pipe.open()) {
+                ByteBuffer src = kind.apply(16);
+                ByteBuffer dst = kind.apply(16);
+                for (int round = 0; round < 6; round++) {
+                    int length = 1 + round % 4; // the limit varies, the position stays 0
+                    src.clear().put(range(round, length)).flip();
+                    assertEquals(length, pipe.sender().write(src));
+                    assertEquals(length, src.position());
+                    assertEquals(length, pipe.receiver().read(dst.clear()));
+                    assertEquals(length, dst.position());
+                    assertArrayEquals(range(round, length), contents(dst, 0, length));
+                }
+                for (int round = 0; round < 4; round++) {
+                    int at = round % 2 == 0 ? 4 : 0; // positions alternate
+                    src.clear().position(at).limit(at + 3);
+                    src.put(at, range(10 + round, 3));
+                    assertEquals(3, pipe.sender().write(src));
+                    dst.clear().position(at).limit(at + 2);
+                    assertEquals(2, pipe.receiver().read(dst));
+                    assertEquals(1, pipe.receiver().read(dst.limit(at + 3)));
+                    assertArrayEquals(range(10 + round, 3), contents(dst, at, at + 3));
+                }
+                assertEquals(0, pipe.receiver().read(dst.clear()));
+            }
+        }
+    }
+
+    /**
+     * A buffer over an arena's memory stays checked once its segment is cached: after the arena
+     * is closed a read fails before reaching the OS (the byte stays in the pipe), and a buffer of
+     * a confined arena cannot be read into from another thread. (The FFM exception arrives
+     * wrapped: Fd takes whatever a downcall throws for a linkage bug.)
+     */
+    @Test
+    void cachedBufferOfAnArenaStillChecksTheArena() throws Exception {
+        try (Pipe pipe = Pipe.open()) {
+            Arena shared = Arena.ofShared();
+            ByteBuffer dst = shared.allocate(8).asByteBuffer();
+            for (int i = 0; i < 3; i++) {
+                assertEquals(1, pipe.sender().write(ByteBuffer.wrap(new byte[] {(byte) i})));
+                assertEquals(1, pipe.receiver().read(dst.clear()));
+            }
+            assertEquals(1, pipe.sender().write(ByteBuffer.wrap(new byte[] {42})));
+            shared.close();
+            assertCausedBy(IllegalStateException.class, assertThrows(Throwable.class, () -> pipe.receiver().read(dst.clear())));
+            ByteBuffer left = ByteBuffer.allocate(8);
+            assertEquals(1, pipe.receiver().read(left));
+            assertEquals(42, left.get(0));
+
+            try (Arena confined = Arena.ofConfined()) {
+                ByteBuffer mine = confined.allocate(8).asByteBuffer();
+                for (int i = 0; i < 3; i++) {
+                    assertEquals(0, pipe.receiver().read(mine.clear()));
+                }
+                CompletableFuture<Integer> other = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return pipe.receiver().read(mine.clear());
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                assertCausedBy(WrongThreadException.class, assertThrows(Throwable.class, other::get));
+            }
+        }
+    }
+
+    private static void assertCausedBy(Class<? extends Throwable> type, Throwable thrown) {
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return;
+            }
+        }
+        throw new AssertionError("no " + type.getSimpleName() + " in the causes", thrown);
+    }
+
     /** A slice of a heap buffer (non-zero array offset) reads and writes the right bytes. */
     @Test
     void slicedHeapBuffers() throws Exception {
