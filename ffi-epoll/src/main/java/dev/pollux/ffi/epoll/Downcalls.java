@@ -99,8 +99,20 @@ final class Downcalls {
         return LINKER.downcallHandle(address, descriptor, CAPTURE_ERRNO, Linker.Option.firstVariadicArg(firstVariadic));
     }
 
-    /** Wraps what a downcall threw: only linkage bugs get here, never an OS error. */
-    static AssertionError unexpected(Throwable t) {
-        return new AssertionError("downcall failed unexpectedly", t);
+    /**
+     * What a downcall's {@code catch (Throwable)} rethrows. The FFM runtime's own exceptions pass
+     * unchanged: they report the caller's misuse, in the types FFM users handle (a segment of a
+     * closed arena: {@code IllegalStateException}; a confined segment from another thread:
+     * {@code WrongThreadException}). A downcall handle throws nothing checked, so anything else is
+     * a linkage bug here, never an OS error (those come back as return values and errno).
+     */
+    static RuntimeException unexpected(Throwable t) {
+        if (t instanceof RuntimeException e) {
+            return e;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        throw new AssertionError("downcall failed unexpectedly", t);
     }
 }

@@ -126,8 +126,16 @@ public final class WinsockCalls {
         return r == Winsock.SOCKET_ERROR ? error(f) : r;
     }
 
-    private static AssertionError unexpected(Throwable t) {
-        return new AssertionError("downcall failed unexpectedly", t);
+    private static RuntimeException unexpected(Throwable t) {
+        // As ffi-epoll's Downcalls.unexpected: FFM's misuse exceptions (a closed arena, a wrong
+        // thread) reach the caller unchanged; anything else is a linkage bug.
+        if (t instanceof RuntimeException e) {
+            return e;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        throw new AssertionError("downcall failed unexpectedly", t);
     }
 
     /**
