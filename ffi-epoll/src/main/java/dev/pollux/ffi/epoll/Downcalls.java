@@ -107,12 +107,10 @@ final class Downcalls {
      * a linkage bug here, never an OS error (those come back as return values and errno).
      */
     static RuntimeException unexpected(Throwable t) {
-        if (t instanceof RuntimeException e) {
-            return e;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        throw new AssertionError("downcall failed unexpectedly", t);
+        return switch (t) {
+            case RuntimeException e -> e;
+            case Error e -> throw e;
+            default -> throw new AssertionError("downcall failed unexpectedly", t);
+        };
     }
 }

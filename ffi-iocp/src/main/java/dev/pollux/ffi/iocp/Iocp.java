@@ -307,16 +307,16 @@ public final class Iocp {
         }
     }
 
-    private static RuntimeException unexpected(Throwable t) {
-        // As ffi-epoll's Downcalls.unexpected: FFM's misuse exceptions (a closed arena, a wrong
-        // thread) reach the caller unchanged; anything else is a linkage bug.
-        if (t instanceof RuntimeException e) {
-            return e;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        throw new AssertionError("downcall failed unexpectedly", t);
+    /**
+     * As ffi-epoll's: FFM's misuse exceptions (a closed arena, a wrong thread) reach the caller
+     * unchanged; anything else is a linkage bug.
+     */
+    static RuntimeException unexpected(Throwable t) {
+        return switch (t) {
+            case RuntimeException e -> e;
+            case Error e -> throw e;
+            default -> throw new AssertionError("downcall failed unexpectedly", t);
+        };
     }
 
 }

@@ -126,17 +126,6 @@ public final class WinsockCalls {
         return r == Winsock.SOCKET_ERROR ? error(f) : r;
     }
 
-    private static RuntimeException unexpected(Throwable t) {
-        // As ffi-epoll's Downcalls.unexpected: FFM's misuse exceptions (a closed arena, a wrong
-        // thread) reach the caller unchanged; anything else is a linkage bug.
-        if (t instanceof RuntimeException e) {
-            return e;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        throw new AssertionError("downcall failed unexpectedly", t);
-    }
 
     /**
      * {@code WSASocketW(family, type, 0, NULL, 0, WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT)}
@@ -157,7 +146,7 @@ public final class WinsockCalls {
             }
             return s;
         } catch (Throwable t) {
-            throw unexpected(t);
+            throw Iocp.unexpected(t);
         }
     }
 
@@ -179,7 +168,7 @@ public final class WinsockCalls {
         try {
             return setNonBlocking(f, s, on);
         } catch (Throwable t) {
-            throw unexpected(t);
+            throw Iocp.unexpected(t);
         }
     }
 
@@ -188,7 +177,7 @@ public final class WinsockCalls {
         try {
             return check(f, (int) bind.invokeExact(f.capture, s, address, length));
         } catch (Throwable t) {
-            throw unexpected(t);
+            throw Iocp.unexpected(t);
         }
     }
 
@@ -197,7 +186,7 @@ public final class WinsockCalls {
         try {
             return check(f, (int) listen.invokeExact(f.capture, s, backlog));
         } catch (Throwable t) {
-            throw unexpected(t);
+            throw Iocp.unexpected(t);
         }
     }
 
@@ -216,7 +205,7 @@ public final class WinsockCalls {
             }
             return c;
         } catch (Throwable t) {
-            throw unexpected(t);
+            throw Iocp.unexpected(t);
         }
     }
 
@@ -226,7 +215,7 @@ public final class WinsockCalls {
         try {
             return check(f, (int) connect.invokeExact(f.capture, s, address, length));
         } catch (Throwable t) {
-            throw unexpected(t);
+            throw Iocp.unexpected(t);
         }
     }
 
@@ -239,7 +228,7 @@ public final class WinsockCalls {
                     : (int) getsockname.invokeExact(f.capture, s, address, f.length);
             return r == Winsock.SOCKET_ERROR ? error(f) : f.length.get(JAVA_INT, 0);
         } catch (Throwable t) {
-            throw unexpected(t);
+            throw Iocp.unexpected(t);
         }
     }
 
@@ -248,7 +237,7 @@ public final class WinsockCalls {
         try {
             return check(f, (int) shutdown.invokeExact(f.capture, s, how));
         } catch (Throwable t) {
-            throw unexpected(t);
+            throw Iocp.unexpected(t);
         }
     }
 
@@ -259,7 +248,7 @@ public final class WinsockCalls {
         try {
             return check(f, (int) call.invokeExact(f.capture, s, buffer, length, 0));
         } catch (Throwable t) {
-            throw unexpected(t);
+            throw Iocp.unexpected(t);
         }
     }
 
@@ -270,7 +259,7 @@ public final class WinsockCalls {
         try {
             return check(f, (int) call.invokeExact(f.capture, s, buffer, length, flags));
         } catch (Throwable t) {
-            throw unexpected(t);
+            throw Iocp.unexpected(t);
         }
     }
 
@@ -281,7 +270,7 @@ public final class WinsockCalls {
         try {
             return check(f, (int) call.invokeExact(f.capture, s, buffer, length, 0, address, addressLength));
         } catch (Throwable t) {
-            throw unexpected(t);
+            throw Iocp.unexpected(t);
         }
     }
 
@@ -297,7 +286,7 @@ public final class WinsockCalls {
             addressLength[0] = f.length.get(JAVA_INT, 0);
             return r;
         } catch (Throwable t) {
-            throw unexpected(t);
+            throw Iocp.unexpected(t);
         }
     }
 
@@ -308,7 +297,7 @@ public final class WinsockCalls {
             int r = (int) getsockopt.invokeExact(f.capture, s, level, name, value, f.length);
             return r == Winsock.SOCKET_ERROR ? error(f) : f.length.get(JAVA_INT, 0);
         } catch (Throwable t) {
-            throw unexpected(t);
+            throw Iocp.unexpected(t);
         }
     }
 
@@ -317,7 +306,7 @@ public final class WinsockCalls {
         try {
             return check(f, (int) setsockopt.invokeExact(f.capture, s, level, name, value, (int) value.byteSize()));
         } catch (Throwable t) {
-            throw unexpected(t);
+            throw Iocp.unexpected(t);
         }
     }
 
@@ -326,7 +315,7 @@ public final class WinsockCalls {
         try {
             return check(f, (int) closesocket.invokeExact(f.capture, s));
         } catch (Throwable t) {
-            throw unexpected(t);
+            throw Iocp.unexpected(t);
         }
     }
 }
