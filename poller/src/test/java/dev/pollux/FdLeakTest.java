@@ -43,11 +43,11 @@ class FdLeakTest {
     @Test
     void countingSeesDescriptorsOpenAndClose() throws Exception {
         // The measure itself must be able to fail: each Poll holds two descriptors on epoll (the
-        // epoll instance and its interrupt eventfd) and one on kqueue (on libkqueue the write end
-        // of its pipe), each Pipe two, each Waker one on epoll (an eventfd) and
-        // none on kqueue (an EVFILT_USER event). Counts are taken once settled: opening a kqueue
-        // Poll also opens and closes a scratch kqueue (the receipts probe), whose descriptors
-        // libkqueue releases asynchronously.
+        // epoll instance and its interrupt eventfd) and on io_uring (the ring and its kick
+        // eventfd), one on kqueue (on libkqueue the write end of its pipe), each Pipe two, each
+        // Waker one on epoll (an eventfd) and none on kqueue (an EVFILT_USER event) or io_uring (a
+        // flag). Counts are taken once settled: opening a kqueue Poll also opens and closes a
+        // scratch kqueue (the receipts probe), whose descriptors libkqueue releases asynchronously.
         int before = OpenFds.settledCount();
         int poll1 = KqueueSupport.descriptorsPerPoll();
         int waker1 = KqueueSupport.descriptorsPerWaker();

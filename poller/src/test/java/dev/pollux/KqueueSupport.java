@@ -90,16 +90,16 @@ public final class KqueueSupport {
      * descriptor and the eventfd a close from another thread interrupts a poll with, or a kqueue
      * descriptor (on libkqueue the write end of a pipe; the read end, the epoll instance and the
      * eventfds behind it, the interrupt's among them, are libkqueue's and not counted), or the
-     * io_uring ring's descriptor (its interrupt is a NOP completion).
+     * io_uring ring's descriptor and the eventfd that other threads kick a waiting poll with.
      */
     public static int descriptorsPerPoll() {
-        return onKqueue() || onIoUring() ? 1 : 2;
+        return onKqueue() ? 1 : 2;
     }
 
     /**
      * Descriptors one Waker holds, as {@link OpenFds#count()} counts them: an eventfd on epoll;
      * none on kqueue (an {@code EVFILT_USER} event; libkqueue's eventfd behind it is not counted)
-     * nor on io_uring (a NOP completion).
+     * nor on io_uring (a flag, and the Poll's kick eventfd).
      */
     public static int descriptorsPerWaker() {
         return onKqueue() || onIoUring() ? 0 : 1;

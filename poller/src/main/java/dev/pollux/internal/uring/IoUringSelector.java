@@ -51,24 +51,27 @@ import java.util.concurrent.locks.ReentrantLock;
  * deregister or reregister discards the descriptor's stashed events.
  *
  * <p><b>Batching and threads.</b> One lock guards the submission ring and the registration table;
- * the completion ring is only consumed by the polling thread, under the same lock. Changes only
- * write SQEs, which reach the kernel with the {@code io_uring_enter} that next waits (one system
- * call for all of them and the wait), or 128 at a time when the submission ring fills: a
- * reregister, the re-arming of level-triggered and one-shot-fallback polls, and the register and
- * deregister of Pollux's own sources ({@link Selector#registerOwned}, whose descriptors stay open
- * until their owner {@linkplain Selector#release releases} this selector, which submits the
- * deferred removals, before closing them). When another thread is blocked waiting, a register or
- * reregister submits at once instead (that waiter's enter has already passed). A raw descriptor's
- * register ({@code SourceFd}) submits at once, so that the kernel's verdict on the descriptor
- * (EBADF) is known before it returns: it then finds its own completion among those the submission
- * posted, without consuming it. A raw deregister also submits at once: a poll request holds a
- * reference to the open file, and the caller may be about to close the descriptor expecting the
- * file (a socket) to close with it. The kernel drops that reference on the thread that armed the
- * request (usually the polling thread, during its wait), which it signals to do so: a removal
- * submitted by that thread has released the file when the call returns, one from another thread
- * a few microseconds later. Wakers post an
- * {@code IORING_OP_NOP} completion (no eventfd, one {@code io_uring_enter} per wake; wakes before
- * the next poll coalesce into one).
+ * the completion ring is only consumed by the polling thread, under the same lock. Only the
+ * polling thread (the thread of the latest select) submits: the kernel runs a poll request's
+ * completion work on the thread that submitted it, and a request armed by another thread would
+ * interrupt that thread (parked, or busy with its own work) for every wake-up of the descriptor,
+ * and lose its completions if that thread never enters the kernel again. So register, reregister
+ * and deregister only update the registration table and queue the descriptor; the polling thread
+ * turns the queue into SQEs when it next polls, in the {@code io_uring_enter} that waits (one
+ * system call for all of them and the wait; a register followed by a deregister before that costs
+ * nothing). A change made while a select waits kicks it: another thread writes to an eventfd that
+ * the polling thread keeps a multishot poll on, and the select submits the change and waits
+ * again. A raw descriptor's register checks it is open ({@code fcntl}), so a bad descriptor
+ * fails with EBADF as on epoll, without a system call to the ring. Removal holds the file: a poll
+ * request holds a reference to the open file, and the caller may close the descriptor next
+ * expecting the file (a socket) to close with it. A raw deregister on the polling thread, and a
+ * {@link Selector#release release} there (owned sources deregister without it, and release before
+ * they close), submits the removal at once and returns when the kernel has dropped the file; on
+ * another thread it kicks a waiting select, and the file is released when the polling thread next
+ * polls (microseconds later when it waits; if nothing polls again, when the selector closes).
+ * Wakers set a flag and kick a waiting select (one eventfd write per wake; wakes before the next
+ * poll coalesce, and a wake while no select waits costs no system call). The kick eventfd's
+ * counter is never read: each write is a wake-up of the poll, and 2^64 writes are out of reach.
  *
  * <p><b>Completion work.</b> The kernel turns a descriptor's wake-up into a completion on the
  * thread that armed the poll request (its task work). By default it interrupts that thread for
@@ -110,22 +113,34 @@ public final class IoUringSelector extends Selector {
     private static final int MAX_GENERATION = (1 << 30) - 1;
     /** How often a release retries removals that keep being refused before leaving them queued. */
     private static final int RELEASE_ATTEMPTS = 1_000;
-    /** Set in the user data of waker NOPs (with the waker's slot) and of interrupts. */
-    private static final long WAKER_BIT = 1L << 63;
-    private static final int INTERRUPT_SLOT = Integer.MAX_VALUE;
-    private static final int PROBE_SLOT = Integer.MAX_VALUE - 1;
+    /** User data of the kick eventfd's poll request (negative: never a registration's). */
+    private static final long KICK = 1L << 63 | 1;
+    /** User data of the open-time multishot probe. */
+    private static final long PROBE = 1L << 63 | 2;
 
     private static final byte EDGE = 0;
     private static final byte LEVEL = 1;
     private static final byte ONESHOT = 2;
     private static final byte TRIGGER_MASK = 3;
-    /** A poll request for the registration is in the kernel or in the SQ. */
-    private static final byte ARMED = 4;
+    /** The registration is new or changed: the next flush arms a poll request for it. */
+    private static final byte NEEDS_ARM = 4;
 
     private static final int POLLERR = Epoll.EPOLLERR;
     private static final int POLLHUP = Epoll.EPOLLHUP;
 
+    private static final VarHandle KICKED;
+
+    static {
+        try {
+            KICKED = MethodHandles.lookup().findVarHandle(IoUringSelector.class, "kicked", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final IoUring ring;
+    /** The eventfd other threads write to end a waiting select; owned by this selector. */
+    private final int kickFd;
     private final boolean multishot;
     private final boolean cooperative;
     private final int removeFlags;
@@ -136,32 +151,48 @@ public final class IoUringSelector extends Selector {
     private long[] tokens = new long[64];
     private int[] masks = new int[64];
     private byte[] states = new byte[64];
+    /**
+     * The generation of the descriptor's poll request that the kernel holds (or that waits in the
+     * submission ring) and that no removal has been written for, 0 if none: the polling thread's
+     * view, which the flush brings to the table's.
+     */
+    private int[] armed = new int[64];
+    /** The descriptor is in {@link #updates}. */
+    private boolean[] queued = new boolean[64];
+    /** Descriptors whose registration changed since the last flush, in order. */
+    private int[] updates = new int[64];
+    private int updateCount;
     /** The poll in which the descriptor was last reported, and where: merges its completions. */
     private long[] reportedRound = new long[64];
     private int[] reportedSlot = new int[64];
     private long round;
     private int nextGen = 1;
 
-    // Completions moved out of a crowded ring by a thread that submits (see relieve); guarded by lock.
+    // Completions moved out of a crowded ring by a submission (see relieve); guarded by lock.
     /** By descriptor: the events waiting in the stash for its registration, 0 if none. */
     private int[] stashedMasks = new int[64];
-    /** Descriptors (and waker slots, as {@code ~slot}) in the order their completions came. */
+    /** Descriptors in the order their completions came. */
     private int[] stash = new int[64];
     private int stashSize;
     /** The ring is being read (reap or relieve): a nested submission must not read it too. */
     private boolean consuming;
-    /** Wakers by slot (index in their NOP's user data); guarded by lock. */
-    private NopWaker[] wakers = new NopWaker[4];
+    /** Wakers by slot; guarded by lock. */
+    private KickWaker[] wakers = new KickWaker[4];
 
-    /** A deregisterOwned wrote a removal that no io_uring_enter has submitted yet; guarded by lock. */
-    private boolean removalsDeferred;
-    /** A select is waiting in, or about to enter, io_uring_enter; guarded by lock. */
-    private boolean waiting;
+    /** The thread of the latest select: the only one that submits; guarded by lock. */
+    private Thread owner;
+    /** The kick eventfd's poll request is armed; guarded by lock. */
+    private boolean kickArmed;
+    /** A select is waiting in, or about to enter, io_uring_enter; written under the lock. */
+    private volatile boolean waiting;
+    /** The waiting select has been kicked already; reset before each wait. */
+    private volatile boolean kicked;
     /** Set by {@link #implInterrupt}, cleared by the select it ends. */
     private volatile boolean interrupted;
 
-    private IoUringSelector(IoUring ring, boolean multishot, boolean cooperative) {
+    private IoUringSelector(IoUring ring, int kickFd, boolean multishot, boolean cooperative) {
         this.ring = ring;
+        this.kickFd = kickFd;
         this.multishot = multishot;
         this.cooperative = cooperative;
         this.removeFlags = (ring.features() & IoUring.FEAT_CQE_SKIP) != 0 ? IoUring.SQE_CQE_SKIP_SUCCESS : 0;
@@ -194,7 +225,8 @@ public final class IoUringSelector extends Selector {
                         + Integer.toHexString(ring.features()));
             }
             boolean multishot = !"false".equalsIgnoreCase(System.getProperty(MULTISHOT_PROPERTY)) && probeMultishot(ring);
-            return new IoUringSelector(ring, multishot, cooperative);
+            int kickFd = Check.check("eventfd", EventFd.create(0, EventFd.CLOEXEC | EventFd.NONBLOCK));
+            return new IoUringSelector(ring, kickFd, multishot, cooperative);
         } catch (IOException | RuntimeException | Error e) {
             ring.close();
             throw e;
@@ -241,7 +273,7 @@ public final class IoUringSelector extends Selector {
     private static boolean probeMultishot(IoUring ring) throws IOException {
         int efd = Check.check("eventfd", EventFd.create(1, EventFd.CLOEXEC | EventFd.NONBLOCK));
         try {
-            long probe = WAKER_BIT | PROBE_SLOT;
+            long probe = PROBE;
             ring.prepPollAdd(efd, Epoll.EPOLLIN, IoUring.POLL_ADD_MULTI, probe);
             int r;
             do {
@@ -319,11 +351,14 @@ public final class IoUringSelector extends Selector {
         }
     }
 
-    /** SQEs written and not yet handed to the kernel (changes waiting for the next poll). */
-    int unsubmitted() {
+    /**
+     * Changes not yet handed to the kernel: descriptors queued for the next flush plus SQEs
+     * written and not submitted.
+     */
+    int pendingChanges() {
         acquire();
         try {
-            return ring.sqPending();
+            return updateCount + ring.sqPending();
         } finally {
             lock.unlock();
         }
@@ -350,9 +385,10 @@ public final class IoUringSelector extends Selector {
         int n;
         acquire();
         try {
+            owner = Thread.currentThread();
             round++; // a long: never wraps, so a stale reportedRound never matches
             n = reap(buffer, 0, capacity);
-            if (n > 0 && n < capacity && ring.sqPending() > 0) {
+            if (n > 0 && n < capacity && (updateCount > 0 || ring.sqPending() > 0)) {
                 n = applyChanges(buffer, n, capacity);
             }
         } finally {
@@ -365,12 +401,12 @@ public final class IoUringSelector extends Selector {
     }
 
     /**
-     * Completions were in the ring, but changes wait in the submission ring (registrations beyond
-     * the 256 that a full ring submitted on its own, re-arms): submits them and adds what they
-     * report at once, so that this poll sees every change made before it, as epoll_wait does,
-     * instead of the next one. Under the lock.
+     * Completions were in the ring, but changes wait (registrations made since the last poll,
+     * re-arms): submits them and adds what they report at once, so that this poll sees every
+     * change made before it, as epoll_wait does, instead of the next one. Under the lock.
      */
     private int applyChanges(MemorySegment buffer, int n, int capacity) throws IOException {
+        flush();
         submitLocked();
         // The re-arms this pass writes are for descriptors reported already: they go with the next wait.
         return reap(buffer, n, capacity);
@@ -387,6 +423,7 @@ public final class IoUringSelector extends Selector {
     private int selectNow(MemorySegment buffer, int capacity) throws IOException {
         acquire();
         try {
+            flush();
             if (ring.sqPending() > 0) {
                 submitLocked(); // leaving io_uring_enter runs the waiting work too
             } else {
@@ -404,22 +441,27 @@ public final class IoUringSelector extends Selector {
         long wait = timeoutNanos;
         int n;
         while (true) {
-            if (interrupted) {
-                // An interrupt came before this wait (its NOP may already have been reaped).
-                interrupted = false;
-                return 0;
-            }
             int toSubmit;
+            boolean wakeUpFirst;
             acquire();
             try {
+                flush();
                 toSubmit = ring.sqPending();
+                kicked = false;
                 waiting = true;
+                // After announcing the wait (volatile), as a waker sets its flag before it reads
+                // whether a select waits: one of the two sees the other.
+                wakeUpFirst = interrupted || anyWakerPending();
             } finally {
                 lock.unlock();
             }
             int r;
             try {
-                r = ring.submitAndWait(toSubmit, wait);
+                if (wakeUpFirst) {
+                    r = toSubmit > 0 ? ring.submit(toSubmit) : 0;
+                } else {
+                    r = ring.submitAndWait(toSubmit, wait);
+                }
             } finally {
                 acquire();
                 waiting = false;
@@ -453,8 +495,8 @@ public final class IoUringSelector extends Selector {
             if (n > 0 || r == -Errno.ETIME || r == -Errno.EINTR) {
                 return n;
             }
-            // Woken by completions that reported nothing (a removed request's last one, an
-            // interrupt of an earlier poll): wait again for the time that is left.
+            // Woken by completions that reported nothing (a kick for a change, which the next
+            // flush submits; a removed request's last completion): wait again for the time left.
             if (timeoutNanos > 0) {
                 wait = deadline - System.nanoTime();
                 if (wait <= 0) {
@@ -465,13 +507,14 @@ public final class IoUringSelector extends Selector {
     }
 
     /**
-     * Adds to {@code buffer}, from slot {@code n}, the stashed completions and then those in the
-     * ring, until both are empty or the buffer is full (the rest waits for the next poll). Under
-     * the lock.
+     * Adds to {@code buffer}, from slot {@code n}, the wakes, the stashed completions and then
+     * those in the ring, until all are empty or the buffer is full (the rest waits for the next
+     * poll). Under the lock.
      *
      * @return the number of events in the buffer
      */
     private int reap(MemorySegment buffer, int n, int capacity) throws IOException {
+        n = reportWakes(buffer, n, capacity);
         if (stashSize > 0) {
             n = reportStash(buffer, n, capacity);
         }
@@ -489,19 +532,10 @@ public final class IoUringSelector extends Selector {
         for (; head != tail; head++) {
             long userData = ring.cqeUserData(head);
             if (!isLive(userData)) {
-                // Nothing for an old token, a removal, an interrupt or a closed waker.
-                if (!requeueRefusedRemoval(head)) {
+                // Nothing for an old token, a removal or a kick.
+                if (!discard(head)) {
                     break;
                 }
-                continue;
-            }
-            if (userData < 0) {
-                if (n == capacity) {
-                    break;
-                }
-                NopWaker waker = wakers[(int) userData];
-                waker.pending = false;
-                IoUringEventFormat.write(buffer, n++, waker.token, Epoll.EPOLLIN);
                 continue;
             }
             int fd = (int) userData;
@@ -533,14 +567,14 @@ public final class IoUringSelector extends Selector {
     }
 
     /**
-     * Moves every completion out of the ring into the stash once the ring is half full. A thread
-     * that changes registrations while the polling thread is busy or descheduled (eight of them
-     * churning on two CPUs) fills the ring faster than polls empty it, and a full ring ends
+     * Moves every completion out of the ring into the stash once the ring is half full. The
+     * polling thread's own submissions outside a poll (raw deregisters, releases) while a busy
+     * descriptor keeps completing fill the ring faster than polls empty it, and a full ring ends
      * multishot polls (the kernel posts their completion without {@code IORING_CQE_F_MORE}
      * rather than overflow): re-armed, they report again what their last completion reported,
      * one edge seen twice. Dropping the stale completions at the head does not suffice when a
-     * live one sits before them. Under the lock, from submissions; the polling thread reports the
-     * stash before the ring.
+     * live one sits before them. Under the lock, from submissions; a poll reports the stash
+     * before the ring.
      */
     private void relieve() throws IOException {
         if (consuming || ring.cqReady() < CQ_ENTRIES / 2) {
@@ -555,15 +589,10 @@ public final class IoUringSelector extends Selector {
             for (int head = ring.cqHead(); head != tail; head++) {
                 long userData = ring.cqeUserData(head);
                 if (!isLive(userData)) {
-                    if (!requeueRefusedRemoval(head)) {
-                        return; // the submission ring is full: the rest waits for the polling thread
+                    if (!discard(head)) {
+                        return; // the submission ring is full: the rest waits for the next poll
                     }
                     ring.advanceCq(head + 1);
-                } else if (userData < 0) {
-                    ring.advanceCq(head + 1);
-                    NopWaker waker = wakers[(int) userData];
-                    waker.stashed = true;
-                    push(~(int) userData);
                 } else {
                     int fd = (int) userData;
                     int res = ring.cqeResult(head);
@@ -586,53 +615,39 @@ public final class IoUringSelector extends Selector {
         }
     }
 
-    private void push(int entry) {
+    private void push(int fd) {
         if (stashSize == stash.length) {
             compactStash();
             if (stashSize == stash.length) {
                 stash = Arrays.copyOf(stash, stash.length * 2);
             }
         }
-        stash[stashSize++] = entry;
+        stash[stashSize++] = fd;
     }
 
-    /** Drops entries whose registration changed or whose waker closed since they were stashed. */
+    /** Drops entries whose registration changed since they were stashed. */
     private void compactStash() {
         int kept = 0;
         for (int i = 0; i < stashSize; i++) {
-            int entry = stash[i];
-            if (entry >= 0 ? stashedMasks[entry] != 0 : isStashedWaker(~entry)) {
-                stash[kept++] = entry;
+            int fd = stash[i];
+            if (stashedMasks[fd] != 0) {
+                stash[kept++] = fd;
             }
         }
         stashSize = kept;
-    }
-
-    private boolean isStashedWaker(int slot) {
-        return slot < wakers.length && wakers[slot] != null && wakers[slot].stashed;
     }
 
     /** Adds the stashed events to {@code buffer} from slot {@code n}, oldest first. */
     private int reportStash(MemorySegment buffer, int n, int capacity) {
         int i = 0;
         for (; i < stashSize && n < capacity; i++) {
-            int entry = stash[i];
-            if (entry < 0) {
-                int slot = ~entry;
-                if (isStashedWaker(slot)) {
-                    NopWaker waker = wakers[slot];
-                    waker.stashed = false;
-                    waker.pending = false;
-                    IoUringEventFormat.write(buffer, n++, waker.token, Epoll.EPOLLIN);
-                }
-                continue;
-            }
-            int mask = stashedMasks[entry];
+            int fd = stash[i];
+            int mask = stashedMasks[fd];
             if (mask != 0) {
-                stashedMasks[entry] = 0;
-                reportedRound[entry] = round;
-                reportedSlot[entry] = n;
-                IoUringEventFormat.write(buffer, n++, tokens[entry], mask);
+                stashedMasks[fd] = 0;
+                reportedRound[fd] = round;
+                reportedSlot[fd] = n;
+                IoUringEventFormat.write(buffer, n++, tokens[fd], mask);
             }
         }
         System.arraycopy(stash, i, stash, 0, stashSize - i);
@@ -642,12 +657,11 @@ public final class IoUringSelector extends Selector {
 
     /**
      * A registration's poll request completed for good: re-arm it unless it is one-shot and
-     * fired, or it failed.
+     * fired, or it failed. ECANCELED: the kernel cancelled it (the thread that armed it exited).
      */
     private void finished(int fd, int res) throws IOException {
-        byte state = states[fd];
-        states[fd] = (byte) (state & ~ARMED);
-        int trigger = state & TRIGGER_MASK;
+        armed[fd] = 0;
+        int trigger = states[fd] & TRIGGER_MASK;
         if (res == -Errno.ECANCELED || (res > 0 && trigger != ONESHOT)) {
             arm(fd);
         }
@@ -655,71 +669,66 @@ public final class IoUringSelector extends Selector {
 
     // ---- registration ------------------------------------------------------------------------
 
+    /** Fails with EBADF, as epoll_ctl would, if the caller's descriptor is not open. */
     @Override
     protected void implRegister(int fd, long token, Interest interest, Trigger trigger) throws IOException {
-        register(fd, token, interest, trigger, true);
+        if (Fd.fcntl(fd, Fd.F_GETFD, 0) < 0) {
+            throw Check.error("IORING_OP_POLL_ADD", Errno.EBADF);
+        }
+        queueRegistration(fd, token, interest, trigger);
     }
 
     /**
-     * Only writes the poll request: the descriptor's owner keeps it open, so the kernel's verdict
-     * can wait for the next io_uring_enter, unless a select is already waiting in one.
+     * The owner keeps the descriptor open until it releases this selector; if it breaks that, the
+     * kernel's EBADF arrives as an error event.
      */
     @Override
     protected void implRegisterOwned(int fd, long token, Interest interest, Trigger trigger) throws IOException {
-        register(fd, token, interest, trigger, false);
+        queueRegistration(fd, token, interest, trigger);
     }
 
-    private void register(int fd, long token, Interest interest, Trigger trigger, boolean verdictNow) throws IOException {
+    private void queueRegistration(int fd, long token, Interest interest, Trigger trigger) throws IOException {
         int mask = EpollSelector.mask(interest); // the same bits as on epoll
+        boolean kick;
         acquire();
         try {
             if (fd < gens.length && gens[fd] != 0) {
                 throw Check.error("IORING_OP_POLL_ADD", Errno.EEXIST);
             }
-            int gen = newGeneration();
-            long userData = userData(fd, gen);
-            pushPollAdd(fd, mask, trigger(trigger), userData);
-            if (verdictNow) {
-                // Submitted at once: a bad descriptor must fail this call, as epoll_ctl would.
-                int error = submitForVerdict(userData);
-                if (error != 0) {
-                    throw Check.error("IORING_OP_POLL_ADD", error);
-                }
-            } else if (waiting) {
-                submitLocked(); // the waiting thread's io_uring_enter has passed
-            }
             ensureCapacity(fd);
-            gens[fd] = gen;
+            gens[fd] = newGeneration();
             tokens[fd] = token;
             masks[fd] = mask;
-            states[fd] = (byte) (trigger(trigger) | ARMED);
+            states[fd] = (byte) (trigger(trigger) | NEEDS_ARM);
             reportedRound[fd] = 0;
+            kick = enqueue(fd);
         } finally {
             lock.unlock();
+        }
+        if (kick) {
+            kick();
         }
     }
 
     @Override
     protected void implReregister(int fd, long token, Interest interest, Trigger trigger) throws IOException {
         int mask = EpollSelector.mask(interest); // the same bits as on epoll
+        boolean kick;
         acquire();
         try {
             requireRegistered(fd);
-            disarm(fd);
             stashedMasks[fd] = 0; // for the old token
             gens[fd] = newGeneration();
             tokens[fd] = token;
             masks[fd] = mask;
-            states[fd] = trigger(trigger);
+            states[fd] = (byte) (trigger(trigger) | NEEDS_ARM);
             reportedRound[fd] = 0;
-            arm(fd);
-            if (waiting) {
-                // The waiting thread's io_uring_enter has passed: it would not see this change
-                // before it wakes for something else.
-                submitLocked();
-            }
+            kick = enqueue(fd);
         } finally {
             lock.unlock();
+        }
+        if (kick) {
+            kick();
         }
     }
 
@@ -728,41 +737,62 @@ public final class IoUringSelector extends Selector {
         deregister(fd, true);
     }
 
-    /** Only writes the removal: the owner calls {@link #implRelease} before closing the descriptor. */
+    /** Only queues the removal: the owner calls {@link #implRelease} before closing the descriptor. */
     @Override
     protected void implDeregisterOwned(int fd) throws IOException {
         deregister(fd, false);
     }
 
     private void deregister(int fd, boolean releaseNow) throws IOException {
+        boolean kick;
         acquire();
         try {
             requireRegistered(fd);
-            disarm(fd);
             stashedMasks[fd] = 0;
             gens[fd] = 0;
             states[fd] = 0;
-            if (releaseNow) {
-                // At once: the poll request holds the open file, which the caller may close next.
-                submitRemovalsNow();
-            } else {
-                removalsDeferred = true;
-            }
+            enqueue(fd); // a waiting select need not hear of it, unless the file must go
+            kick = releaseNow && releaseLocked(fd);
         } finally {
             lock.unlock();
+        }
+        if (kick) {
+            kick();
         }
     }
 
     @Override
     protected void implRelease(int fd) throws IOException {
+        boolean kick;
         acquire();
         try {
-            if (removalsDeferred) {
-                submitRemovalsNow();
-            }
+            kick = releaseLocked(fd);
         } finally {
             lock.unlock();
         }
+        if (kick) {
+            kick();
+        }
+    }
+
+    /**
+     * Makes the kernel drop the removed registrations' files: at once on the polling thread,
+     * which submits the removals and returns when the kernel has accepted them all; from another
+     * thread by kicking a waiting select, which submits them (returns whether to kick). Nothing
+     * to do for {@code fd} if no request was ever armed for it.
+     */
+    private boolean releaseLocked(int fd) throws IOException {
+        // A request the kernel holds, or SQEs not yet submitted (this removal, if it is one).
+        boolean held = (fd < armed.length && armed[fd] != 0) || ring.sqPending() > 0;
+        if (!held) {
+            return false;
+        }
+        if (Thread.currentThread() == owner) {
+            flush();
+            submitRemovalsNow();
+            return false;
+        }
+        return waiting;
     }
 
     /** ENOENT when {@code fd} is not registered here; EBADF, as epoll says first, if it is not open. */
@@ -774,32 +804,79 @@ public final class IoUringSelector extends Selector {
         throw Check.error("IORING_OP_POLL_REMOVE", error);
     }
 
-    /** Queues the removal of the registration's live poll request, if any. */
-    private void disarm(int fd) throws IOException {
-        if ((states[fd] & ARMED) != 0) {
-            long target = userData(fd, gens[fd]);
-            if (!ring.prepPollRemove(target, REMOVAL_BIT | target, removeFlags)) {
-                submitLocked();
-                ring.prepPollRemove(target, REMOVAL_BIT | target, removeFlags);
+    /**
+     * Queues {@code fd} for the next flush, once. Under the lock.
+     *
+     * @return whether a select waits and must be kicked to apply the change
+     */
+    private boolean enqueue(int fd) {
+        if (!queued[fd]) {
+            queued[fd] = true;
+            if (updateCount == updates.length) {
+                updates = Arrays.copyOf(updates, updates.length * 2);
             }
-            states[fd] &= ~ARMED;
+            updates[updateCount++] = fd;
         }
+        return waiting;
+    }
+
+    /**
+     * Writes the SQEs that bring the kernel to the registration table: a removal for each request
+     * that was replaced or deregistered, a poll request for each new or changed registration, and
+     * the kick eventfd's poll if it is not armed. On the polling thread, under the lock.
+     */
+    private void flush() throws IOException {
+        if (!kickArmed) {
+            kickArmed = true;
+            int flags = multishot ? IoUring.POLL_ADD_MULTI : 0;
+            if (!ring.prepPollAdd(kickFd, Epoll.EPOLLIN, flags, KICK)) {
+                submitLocked();
+                ring.prepPollAdd(kickFd, Epoll.EPOLLIN, flags, KICK);
+            }
+        }
+        for (int i = 0; i < updateCount; i++) {
+            int fd = updates[i];
+            queued[fd] = false;
+            byte state = states[fd];
+            boolean arm = (state & NEEDS_ARM) != 0;
+            int old = armed[fd];
+            if (old != 0 && (arm || old != gens[fd])) {
+                long target = userData(fd, old);
+                if (!ring.prepPollRemove(target, REMOVAL_BIT | target, removeFlags)) {
+                    submitLocked();
+                    ring.prepPollRemove(target, REMOVAL_BIT | target, removeFlags);
+                }
+                armed[fd] = 0;
+            }
+            if (arm) {
+                states[fd] = (byte) (state & ~NEEDS_ARM);
+                arm(fd);
+            }
+        }
+        updateCount = 0;
     }
 
     /**
      * Queues again a removal that the kernel refused with EALREADY: the poll request was being
      * completed (its completion work was queued on the thread that armed it, and a multishot
      * request stays armed afterwards), so the removal did nothing, and the request would keep
-     * the file open and its completions coming. Any other completion passes.
+     * the file open and its completions coming. Notes a kick poll that ended. Any other
+     * completion passes. On the polling thread.
      *
      * @return false if it is such a removal and the submission ring has no room (the completion
      *     is then left in the ring, to be handled once a submission has made room)
      */
-    private boolean requeueRefusedRemoval(int index) {
+    private boolean discard(int index) {
+        long userData = ring.cqeUserData(index);
+        if (userData == KICK) {
+            if ((ring.cqeFlags(index) & IoUring.CQE_F_MORE) == 0) {
+                kickArmed = false; // one-shot, cancelled, or ended by a full ring: the next flush re-arms it
+            }
+            return true;
+        }
         if (!isRefusedRemoval(index)) {
             return true;
         }
-        long userData = ring.cqeUserData(index);
         return ring.prepPollRemove(userData & ~REMOVAL_BIT, userData, removeFlags);
     }
 
@@ -811,9 +888,10 @@ public final class IoUringSelector extends Selector {
 
     /**
      * Submits, then queues again and submits the removals the kernel refused, until it accepts
-     * them: when this returns, no removed request holds its file (unless the thread that armed
-     * one never let its completion work run within {@value #RELEASE_ATTEMPTS} attempts; the
-     * removal then stays queued for the next submission).
+     * them: when this returns, no removed request holds its file (unless the completion work of
+     * one did not run within {@value #RELEASE_ATTEMPTS} attempts; the removal then stays queued
+     * for the next submission). On the polling thread, which runs that work when it leaves
+     * io_uring_enter.
      */
     private void submitRemovalsNow() throws IOException {
         for (int attempt = 0; attempt < RELEASE_ATTEMPTS; attempt++) {
@@ -824,7 +902,7 @@ public final class IoUringSelector extends Selector {
             for (int i = from, tail = ring.cqTail(); i != tail; i++) {
                 if (isRefusedRemoval(i)) {
                     refused = true;
-                    if (!requeueRefusedRemoval(i)) {
+                    if (!discard(i)) {
                         break; // the ring is full: submit those first
                     }
                 }
@@ -832,41 +910,40 @@ public final class IoUringSelector extends Selector {
             if (!refused) {
                 break;
             }
-            removalsDeferred = true;
             if (attempt > 0) {
-                Thread.yield(); // the completion work runs on another thread
+                Thread.yield();
             }
         }
         relieve();
     }
 
-    /** Queues a poll request for the registration as it stands. */
+    /** Writes a poll request for the registration as it stands. */
     private void arm(int fd) throws IOException {
-        pushPollAdd(fd, masks[fd], states[fd] & TRIGGER_MASK, userData(fd, gens[fd]));
-        states[fd] |= ARMED;
-    }
-
-    private void pushPollAdd(int fd, int mask, int trigger, long userData) throws IOException {
-        int flags = trigger == EDGE && multishot ? IoUring.POLL_ADD_MULTI : 0;
-        if (!ring.prepPollAdd(fd, mask, flags, userData)) {
+        int gen = gens[fd];
+        int flags = (states[fd] & TRIGGER_MASK) == EDGE && multishot ? IoUring.POLL_ADD_MULTI : 0;
+        long userData = userData(fd, gen);
+        if (!ring.prepPollAdd(fd, masks[fd], flags, userData)) {
             submitLocked();
-            ring.prepPollAdd(fd, mask, flags, userData);
+            ring.prepPollAdd(fd, masks[fd], flags, userData);
         }
+        armed[fd] = gen;
     }
 
     /**
-     * Hands every prepared SQE to the kernel. Under the lock. First drops the completions at the
-     * head of the ring that report nothing (removed requests' last ones), which only the polling
-     * thread would otherwise consume: a program that changes registrations for a long time
-     * without polling must not fill the ring and then the kernel's overflow list with them.
-     * Then relieves the ring if it is crowded still.
+     * Hands every prepared SQE to the kernel, then relieves the ring if it is crowded. On the
+     * polling thread, under the lock.
      */
     private void submitLocked() throws IOException {
         submitOnly();
         relieve();
     }
 
-    /** {@link #submitLocked} without relieving: the caller reads the completions it posted first. */
+    /**
+     * {@link #submitLocked} without relieving: the caller reads the completions it posted first.
+     * First drops the completions at the head of the ring that report nothing (removed requests'
+     * last ones): a thread that submits for a long time without polling must not fill the ring
+     * and then the kernel's overflow list with them.
+     */
     private void submitOnly() throws IOException {
         dropStaleHead();
         int pending;
@@ -879,10 +956,9 @@ public final class IoUringSelector extends Selector {
                 throw Check.error("io_uring_enter", -r);
             }
         }
-        removalsDeferred = false;
     }
 
-    /** Consumes completions at the head of the ring while they are for no live registration or waker. */
+    /** Consumes completions at the head of the ring while they are for no live registration. */
     private void dropStaleHead() {
         if (consuming) {
             return; // a reap or relieve is reading the ring, and drops what it reads
@@ -890,7 +966,7 @@ public final class IoUringSelector extends Selector {
         int head = ring.cqHead();
         int tail = ring.cqTail();
         int start = head;
-        while (head != tail && !isLive(ring.cqeUserData(head)) && requeueRefusedRemoval(head)) {
+        while (head != tail && !isLive(ring.cqeUserData(head)) && discard(head)) {
             head++;
         }
         if (head != start) {
@@ -900,42 +976,15 @@ public final class IoUringSelector extends Selector {
 
     /**
      * Whether a completion with {@code userData} still means something: it comes from a live
-     * registration's current request or from an open waker. Removals, the
-     * interrupt, the open-time probe, closed wakers and replaced or removed requests do not.
+     * registration's current request. Removals, kicks, the open-time probe and replaced or
+     * removed requests do not.
      */
     private boolean isLive(long userData) {
-        if (userData == CONTROL || (userData > 0 && (userData & REMOVAL_BIT) != 0)) {
+        if (userData <= 0 || (userData & REMOVAL_BIT) != 0) {
             return false;
-        }
-        if (userData < 0) {
-            int slot = (int) userData;
-            return slot < wakers.length && wakers[slot] != null;
         }
         int fd = (int) userData;
         return fd < gens.length && gens[fd] == (int) (userData >>> 32);
-    }
-
-    /**
-     * Submits, and returns the error of the completion for {@code userData} that the submission
-     * produced, or 0. A poll request on a bad descriptor completes within io_uring_enter, so its
-     * completion is among those posted since the call began. Only looks: the polling thread
-     * consumes it later (and drops it, the request being unknown).
-     */
-    private int submitForVerdict(long userData) throws IOException {
-        dropStaleHead();
-        int from = ring.cqTail(); // nothing before it can be this request's
-        submitOnly();
-        int tail = ring.cqTail();
-        int error = 0;
-        for (int i = from; i != tail; i++) {
-            if (ring.cqeUserData(i) == userData) {
-                int res = ring.cqeResult(i);
-                error = res < 0 ? -res : 0;
-                break;
-            }
-        }
-        relieve();
-        return error;
     }
 
     private int newGeneration() {
@@ -957,6 +1006,8 @@ public final class IoUringSelector extends Selector {
         tokens = Arrays.copyOf(tokens, size);
         masks = Arrays.copyOf(masks, size);
         states = Arrays.copyOf(states, size);
+        armed = Arrays.copyOf(armed, size);
+        queued = Arrays.copyOf(queued, size);
         reportedRound = Arrays.copyOf(reportedRound, size);
         reportedSlot = Arrays.copyOf(reportedSlot, size);
         stashedMasks = Arrays.copyOf(stashedMasks, size);
@@ -984,7 +1035,7 @@ public final class IoUringSelector extends Selector {
             if (slot == wakers.length) {
                 wakers = Arrays.copyOf(wakers, wakers.length * 2);
             }
-            NopWaker waker = new NopWaker(slot, token);
+            KickWaker waker = new KickWaker(slot, token);
             wakers[slot] = waker;
             return waker;
         } finally {
@@ -992,49 +1043,63 @@ public final class IoUringSelector extends Selector {
         }
     }
 
-    /**
-     * Posts a NOP completion with {@code userData}, waking a waiting select. The SQE is written
-     * under the lock but submitted after releasing it: the select this wakes wants the lock the
-     * moment its wait ends, and a lock held across this io_uring_enter would make it queue
-     * (allocating) on every wake. Unlike a register, nothing needs the completion synchronously.
-     * Submitting everything unconsumed at the time of the release covers the NOP whichever
-     * thread's io_uring_enter the kernel serves first: the kernel consumes in ring order.
-     */
-    private void postNop(long userData) throws IOException {
-        int pending;
-        acquire();
-        try {
-            if (!ring.prepNop(userData)) {
-                submitLocked();
-                ring.prepNop(userData);
+    /** Whether a waker has been woken and not yet reported. Under the lock. */
+    private boolean anyWakerPending() {
+        for (KickWaker waker : wakers) {
+            if (waker != null && waker.pending) {
+                return true;
             }
-            pending = ring.sqPending();
-        } finally {
-            lock.unlock();
         }
-        int r;
-        do {
-            r = ring.submit(pending);
-        } while (r == -Errno.EINTR);
-        if (r < 0) {
-            throw Check.error("io_uring_enter", -r);
+        return false;
+    }
+
+    /** Adds an event for each waker woken since it was last reported. Under the lock. */
+    private int reportWakes(MemorySegment buffer, int n, int capacity) {
+        for (KickWaker waker : wakers) {
+            if (n == capacity) {
+                break;
+            }
+            if (waker != null && waker.pending) {
+                waker.pending = false;
+                IoUringEventFormat.write(buffer, n++, waker.token, Epoll.EPOLLIN);
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Ends the wait of a select that waits, if none has kicked it yet: writes to the kick
+     * eventfd, whose poll request completes on the polling thread. Outside the lock: the select
+     * this wakes wants the lock the moment its wait ends, and a lock held across the write would
+     * make it queue (allocating) on every wake.
+     */
+    private void kick() throws IOException {
+        if (waiting && KICKED.compareAndSet(this, false, true)) {
+            int r = EventFd.increment(kickFd);
+            if (r < 0) {
+                kicked = false;
+                throw Check.error("write", -r);
+            }
         }
     }
 
     /**
-     * Makes a select that is blocked, or about to block, return promptly: a NOP completion ends
-     * its wait, and the flag, set first, stops it from waiting (again). One interrupt ends one
-     * select; one that finds no select in progress makes the next one return at once.
+     * Makes a select that is blocked, or about to block, return promptly: the flag, set first,
+     * stops it from waiting (again), and a kick ends its wait. One interrupt ends one select; one
+     * that finds no select in progress makes the next one return at once.
      */
     @Override
     protected void implInterrupt() throws IOException {
         interrupted = true;
-        postNop(WAKER_BIT | INTERRUPT_SLOT);
+        kick();
     }
 
     @Override
     protected void implClose() throws IOException {
-        Check.check("close", ring.close());
+        int r = ring.close();
+        int k = Fd.close(kickFd);
+        Check.check("close", r);
+        Check.check("close", k);
     }
 
     @Override
@@ -1044,15 +1109,16 @@ public final class IoUringSelector extends Selector {
     }
 
     /**
-     * A waker that posts an {@code IORING_OP_NOP} completion carrying its slot. At most one NOP is
-     * in flight: wakes while it is pending coalesce into the event it will produce.
+     * A waker: a flag that the next poll reports, and a kick for a select that waits. Wakes
+     * before the poll that reports them coalesce into one event; a wake while no select waits
+     * makes no system call.
      */
-    private final class NopWaker implements SelectorWaker {
+    private final class KickWaker implements SelectorWaker {
         private static final VarHandle PENDING;
 
         static {
             try {
-                PENDING = MethodHandles.lookup().findVarHandle(NopWaker.class, "pending", boolean.class);
+                PENDING = MethodHandles.lookup().findVarHandle(KickWaker.class, "pending", boolean.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
@@ -1061,12 +1127,10 @@ public final class IoUringSelector extends Selector {
         private final int slot;
         private final long token;
         private final CloseGuard guard = new CloseGuard();
-        /** A NOP is posted and its completion not yet reported; cleared by the polling thread. */
+        /** Woken and not yet reported; cleared by the polling thread. */
         volatile boolean pending;
-        /** Its NOP's completion is in the stash; guarded by lock. */
-        boolean stashed;
 
-        NopWaker(int slot, long token) {
+        KickWaker(int slot, long token) {
             this.slot = slot;
             this.token = token;
         }
@@ -1077,13 +1141,10 @@ public final class IoUringSelector extends Selector {
                 throw new ClosedSelectorException();
             }
             try {
+                // Set before kick() reads whether a select waits; the select sets that first,
+                // then looks at this flag.
                 if (PENDING.compareAndSet(this, false, true)) {
-                    try {
-                        postNop(WAKER_BIT | slot);
-                    } catch (IOException | RuntimeException e) {
-                        pending = false;
-                        throw e;
-                    }
+                    kick();
                 }
             } finally {
                 guard.exit();

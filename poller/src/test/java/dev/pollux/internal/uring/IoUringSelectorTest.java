@@ -127,6 +127,7 @@ class IoUringSelectorTest {
     void completionsOfAReplacedRequestCarryNoOldToken() throws IOException {
         selector = IoUringSelector.open();
         selector.register(efd, 1, Interest.READABLE, Trigger.EDGE);
+        assertEquals(0, select(0), "armed by this thread, nothing ready");
         assertEquals(0, EventFd.add(efd, 1)); // the old request completes now, into the ring
         selector.reregister(efd, 2, Interest.READABLE, Trigger.EDGE);
         int n = select(PATIENCE);
@@ -139,34 +140,35 @@ class IoUringSelectorTest {
     }
 
     @Test
-    void reregisterOnThePollingThreadWaitsForTheNextPoll() throws IOException {
+    void changesWaitForTheNextPollAndCoalesce() throws IOException {
         selector = IoUringSelector.open();
         selector.register(efd, 1, Interest.READABLE, Trigger.EDGE);
-        assertEquals(0, selector.unsubmitted(), "register submits at once, to report a bad descriptor");
+        assertEquals(1, selector.pendingChanges(), "register only queues: a bad descriptor is caught by fcntl");
         selector.reregister(efd, 2, Interest.READABLE.add(Interest.WRITABLE), Trigger.EDGE);
-        assertEquals(2, selector.unsubmitted(), "the removal and the new request wait for the next poll");
+        assertEquals(1, selector.pendingChanges(), "the same descriptor is queued once");
         assertEquals(1, select(PATIENCE));
-        assertEquals(0, selector.unsubmitted());
+        assertEquals(0, selector.pendingChanges(), "the poll submitted it");
         assertEquals(2, format.token(events, 0));
         assertTrue((format.readiness(events, 0) & Readiness.WRITABLE) != 0);
         selector.deregister(efd);
-        assertEquals(0, selector.unsubmitted(), "deregister submits at once: the request holds the open file");
+        assertEquals(0, selector.pendingChanges(), "deregister on the polling thread submits at once: the request holds the open file");
     }
 
     @Test
     void ownedRegisterAndDeregisterWaitForTheNextPoll() throws IOException {
         selector = IoUringSelector.open();
+        assertEquals(0, select(0), "this thread polls");
         selector.registerOwned(efd, 1, Interest.READABLE, Trigger.EDGE);
-        assertEquals(1, selector.unsubmitted(), "an owned descriptor is open: the kernel's verdict can wait");
         selector.deregisterOwned(efd);
         selector.registerOwned(efd, 2, Interest.READABLE, Trigger.EDGE);
-        assertEquals(3, selector.unsubmitted(), "add, remove, add: no system call yet");
+        assertEquals(1, selector.pendingChanges(), "add, remove, add: one queued descriptor, no system call yet");
         assertEquals(0, select(0), "nothing ready yet");
-        assertEquals(0, selector.unsubmitted(), "the poll submitted them");
+        assertEquals(0, selector.pendingChanges(), "the poll submitted it");
         assertEquals(0, EventFd.add(efd, 1));
         assertEquals(1, select(PATIENCE));
         assertEquals(2, format.token(events, 0), "only the live registration reports");
         selector.deregisterOwned(efd);
+        assertEquals(1, selector.pendingChanges(), "an owned removal waits for the next poll or a release");
         assertEquals(0, EventFd.add(efd, 1));
         assertEquals(0, select(20_000_000L));
     }
@@ -186,7 +188,7 @@ class IoUringSelectorTest {
             // Not released: the poll request still holds the write end, so no end of stream.
             assertEquals(-Errno.EAGAIN, Fd.read(pair[0], byteBuffer, 1));
             selector.release(pair[1]);
-            assertEquals(0, selector.unsubmitted());
+            assertEquals(0, selector.pendingChanges());
             assertEquals(0L, Fd.read(pair[0], byteBuffer, 1), "released: the write end is closed");
         } finally {
             Fd.close(pair[0]);
@@ -197,19 +199,21 @@ class IoUringSelectorTest {
     void aRemovalRefusedWhileTheRequestCompletesIsRetried() throws IOException {
         selector = IoUringSelector.open();
         MemorySegment byteBuffer = arena.allocate(1);
-        for (Trigger trigger : Trigger.values()) {
+        for (int round = 0; round < 20; round++) {
             int[] pair = new int[2];
             assertEquals(0, Fd.pipe2(pair, Fd.O_NONBLOCK | Fd.O_CLOEXEC));
             try {
-                // Added and removed in one submission while the pipe is writable: the kernel
-                // completes the new request during the submission and refuses the removal
-                // (EALREADY); a multishot request would stay armed, holding the write end.
-                selector.registerOwned(pair[1], 8, Interest.WRITABLE, trigger);
+                selector.registerOwned(pair[1], 8, Interest.WRITABLE, Trigger.LEVEL);
+                assertEquals(1, select(0), "writable");
+                // The poll wrote the level-triggered re-arm; the release submits it with the
+                // removal, while the pipe is writable: the kernel completes the new request during
+                // the submission and refuses the removal (EALREADY).
+                assertTrue(selector.pendingChanges() > 0, "the re-arm waits in the submission ring");
                 selector.deregisterOwned(pair[1]);
                 selector.release(pair[1]);
                 assertEquals(0, Fd.close(pair[1]));
-                assertEquals(0L, Fd.read(pair[0], byteBuffer, 1), trigger + ": the write end is closed");
-                assertEquals(0, select(0), trigger + ": nothing for the removed registration");
+                assertEquals(0L, Fd.read(pair[0], byteBuffer, 1), "round " + round + ": the write end is closed");
+                assertEquals(0, select(0), "round " + round + ": nothing for the removed registration");
             } finally {
                 Fd.close(pair[0]);
             }
@@ -235,6 +239,7 @@ class IoUringSelectorTest {
     void aMultishotPollEndedByCompletionOverflowIsRearmed() throws IOException {
         selector = IoUringSelector.open();
         selector.register(efd, 6, Interest.READABLE, Trigger.EDGE);
+        assertEquals(0, select(0), "armed by this thread, nothing ready");
         // Every eventfd write is a wake-up, so a completion: more than the 4096-entry completion
         // ring holds. The kernel keeps the rest in its overflow list and ends the multishot poll.
         for (int i = 0; i < 5_000; i++) {
@@ -260,6 +265,7 @@ class IoUringSelectorTest {
     void completionsOfOneDescriptorMergeIntoOneEvent() throws IOException {
         selector = IoUringSelector.open();
         selector.register(efd, 9, Interest.READABLE, Trigger.EDGE);
+        assertEquals(0, select(0), "armed by this thread, nothing ready");
         for (int i = 0; i < 5; i++) {
             assertEquals(0, EventFd.add(efd, 1)); // five wake-ups, five completions
         }
@@ -268,15 +274,16 @@ class IoUringSelectorTest {
     }
 
     @Test
-    void churnWithoutPollingDoesNotFillTheCompletionRing() throws IOException {
+    void churnWithoutPollingMakesNoSystemCall() throws IOException {
         selector = IoUringSelector.open();
+        assertEquals(0, select(0), "this thread polls");
         for (int i = 0; i < 10_000; i++) {
             selector.register(efd, i, Interest.READABLE, Trigger.EDGE);
             selector.reregister(efd, i, Interest.READABLE.add(Interest.WRITABLE), Trigger.EDGE);
             selector.deregister(efd);
         }
-        // Each round leaves cancelled requests' completions; later submissions drop them.
-        assertTrue(selector.completionsWaiting() <= 4, "completions left: " + selector.completionsWaiting());
+        assertEquals(0, selector.pendingChanges(), "each round cancels out before anything reaches the kernel");
+        assertEquals(0, selector.completionsWaiting());
         selector.register(efd, 77, Interest.READABLE, Trigger.EDGE);
         assertEquals(0, EventFd.add(efd, 1));
         assertEquals(1, select(PATIENCE));
@@ -284,29 +291,38 @@ class IoUringSelectorTest {
     }
 
     /**
-     * A live completion at the head stops the stale ones behind it from being dropped; churn from
-     * a thread that does not poll would fill the ring, and a full ring ends multishot polls (one
-     * edge then reported twice, once by the ending completion and once by the re-armed request).
-     * The churning thread stashes the ring's completions instead; they reach the next poll, except
-     * those of registrations removed since.
+     * A live completion at the head stops the stale ones behind it from being dropped; the
+     * polling thread's raw deregisters between polls submit (the request holds the file), and
+     * each leaves completions behind: a full ring ends multishot polls (one edge then reported
+     * twice, once by the ending completion and once by the re-armed request). The submitting
+     * thread stashes the ring's completions instead; they reach the next poll, except those of
+     * registrations removed since.
      */
     @Test
     void churnBehindALiveCompletionStashesItInsteadOfFillingTheRing() throws IOException {
         selector = IoUringSelector.open();
         selector.register(efd, 1, Interest.READABLE, Trigger.EDGE);
+        assertEquals(0, select(0), "armed by this thread, nothing ready");
         assertEquals(0, EventFd.add(efd, 1)); // a live completion at the head of the ring
         dev.pollux.internal.SelectorWaker waker = selector.openWaker(2);
         waker.wake();
-        int[] pipe = new int[2];
-        assertEquals(0, Fd.pipe2(pipe, Fd.O_NONBLOCK | Fd.O_CLOEXEC));
+        int[] a = new int[2];
+        int[] b = new int[2];
+        assertEquals(0, Fd.pipe2(a, Fd.O_NONBLOCK | Fd.O_CLOEXEC));
+        assertEquals(0, Fd.pipe2(b, Fd.O_NONBLOCK | Fd.O_CLOEXEC));
         try {
-            for (int i = 0; i < 10_000; i++) {
-                // Writable at once: a completion per registration, and one more when it is removed.
-                selector.register(pipe[1], 100 + i, Interest.WRITABLE, Trigger.EDGE);
-                selector.deregister(pipe[1]);
+            selector.register(b[1], 99, Interest.WRITABLE, Trigger.EDGE);
+            for (int i = 0; i < 5_000; i++) {
+                // Writable at once: each deregister submits the other pipe's new request, which
+                // completes, and the removal, which ends the removed request with a completion.
+                selector.register(a[1], 100 + i, Interest.WRITABLE, Trigger.EDGE);
+                selector.deregister(b[1]);
+                selector.register(b[1], 100 + i, Interest.WRITABLE, Trigger.EDGE);
+                selector.deregister(a[1]);
                 assertFalse(selector.completionRingOverflowed(), "round " + i + ": the ring filled");
             }
-            selector.register(pipe[1], 3, Interest.WRITABLE, Trigger.EDGE);
+            selector.deregister(b[1]);
+            selector.register(b[1], 3, Interest.WRITABLE, Trigger.EDGE);
             assertEquals(3, select(0), "the eventfd's edge, the wake and the live pipe registration; no removed token");
             java.util.Set<Long> tokens = new java.util.HashSet<>();
             for (int i = 0; i < 3; i++) {
@@ -318,8 +334,10 @@ class IoUringSelectorTest {
             waker.wake();
             assertEquals(2, select(PATIENCE), "the eventfd's multishot poll is still armed, the waker still works");
         } finally {
-            Fd.close(pipe[0]);
-            Fd.close(pipe[1]);
+            Fd.close(a[0]);
+            Fd.close(a[1]);
+            Fd.close(b[0]);
+            Fd.close(b[1]);
         }
     }
 
@@ -425,19 +443,37 @@ class IoUringSelectorTest {
         for (int i = 0; i < count; i++) {
             selector.registerOwned(receivers[i], i, Interest.READABLE, Trigger.LEVEL);
         }
-        int[] pipe = new int[2];
-        assertEquals(0, Fd.pipe2(pipe, Fd.O_NONBLOCK | Fd.O_CLOEXEC));
-        pipeEnds.add(pipe[0]);
-        pipeEnds.add(pipe[1]);
+        int[] a = new int[2];
+        int[] b = new int[2];
+        assertEquals(0, Fd.pipe2(a, Fd.O_NONBLOCK | Fd.O_CLOEXEC));
+        assertEquals(0, Fd.pipe2(b, Fd.O_NONBLOCK | Fd.O_CLOEXEC));
+        for (int fd : new int[] {a[0], a[1], b[0], b[1]}) {
+            pipeEnds.add(fd);
+        }
         Throwable[] failure = {null};
-        // On a thread of its own, so that the bug fails this test instead of hanging the suite.
+        // On a thread of its own, so that the bug fails this test instead of hanging the suite;
+        // that thread polls, so its deregisters submit.
         Thread churn = Thread.ofPlatform().daemon().start(() -> {
-            try {
-                for (int i = 0; i < 3_000; i++) {
+            try (Arena own = Arena.ofConfined()) {
+                MemorySegment many = own.allocate(1024 * IoUringEventFormat.SIZE, 8);
+                assertEquals(count, selector.select(many, 1024, 0), "every descriptor is ready");
+                selector.register(b[1], 99, Interest.WRITABLE, Trigger.EDGE);
+                for (int i = 0; i < 1_500; i++) {
                     // Completions pile up behind the live ones at the head until a relief moves them.
-                    selector.register(pipe[1], 100_000 + i, Interest.WRITABLE, Trigger.EDGE);
-                    selector.deregister(pipe[1]);
+                    selector.register(a[1], 100_000 + i, Interest.WRITABLE, Trigger.EDGE);
+                    selector.deregister(b[1]);
+                    selector.register(b[1], 100_000 + i, Interest.WRITABLE, Trigger.EDGE);
+                    selector.deregister(a[1]);
                 }
+                selector.deregister(b[1]);
+                int n = selector.select(many, 1024, 0);
+                java.util.BitSet seen = new java.util.BitSet();
+                for (int i = 0; i < n; i++) {
+                    long token = format.token(many, i);
+                    assertTrue(token < count, "no removed registration's token: " + token);
+                    seen.set((int) token);
+                }
+                assertEquals(count, seen.cardinality(), "every level-triggered descriptor is still ready");
             } catch (Throwable t) {
                 failure[0] = t;
             }
@@ -450,15 +486,129 @@ class IoUringSelectorTest {
         if (failure[0] != null) {
             throw new AssertionError("the churn failed", failure[0]);
         }
-        MemorySegment many = arena.allocate(1024 * IoUringEventFormat.SIZE, 8);
-        int n = selector.select(many, 1024, 0);
-        java.util.BitSet seen = new java.util.BitSet();
-        for (int i = 0; i < n; i++) {
-            long token = format.token(many, i);
-            assertTrue(token < count, "no removed registration's token: " + token);
-            seen.set((int) token);
+    }
+
+    /**
+     * A request's completion work runs on the thread that submitted it: had the registering
+     * thread submitted, every wake-up of the descriptor would wake that thread (parked here, as
+     * an executor's caller blocked on a future is), costing a context switch per event. Only
+     * the polling thread submits, so the parked thread sleeps through them all.
+     */
+    @Test
+    void aRegistrationFromAnotherThreadLeavesThatThreadAsleep() throws Exception {
+        selector = IoUringSelector.open();
+        java.util.concurrent.atomic.AtomicInteger reported = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Throwable[] failure = {null};
+        Thread poller = Thread.ofPlatform().start(() -> {
+            try (Arena own = Arena.ofConfined()) {
+                MemorySegment buffer = own.allocate(CAPACITY * IoUringEventFormat.SIZE, 8);
+                while (!stop.get()) {
+                    int n = selector.select(buffer, CAPACITY, 100_000_000L);
+                    for (int i = 0; i < n; i++) {
+                        if (format.token(buffer, i) == 7) {
+                            reported.incrementAndGet();
+                        }
+                    }
+                }
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        });
+        java.util.concurrent.CountDownLatch registered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        String[] task = {null};
+        Thread registrar = Thread.ofPlatform().start(() -> {
+            try {
+                task[0] = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/thread-self")).toString();
+                Thread.sleep(50); // most likely while the poller waits: the change kicks it
+                selector.register(efd, 7, Interest.READABLE, Trigger.EDGE);
+                registered.countDown();
+                done.await();
+            } catch (Throwable t) {
+                failure[0] = t;
+                registered.countDown();
+            }
+        });
+        try {
+            registered.await();
+            long before = voluntarySwitches(task[0]);
+            int wakeUps = 200;
+            for (int i = 1; i <= wakeUps; i++) {
+                assertEquals(0, EventFd.add(efd, 1));
+                long deadline = System.nanoTime() + PATIENCE;
+                while (reported.get() < i && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                assertEquals(i, reported.get(), "the registration from another thread reports each wake-up");
+            }
+            long switches = voluntarySwitches(task[0]) - before;
+            assertTrue(switches < wakeUps / 4, "the registering thread was woken " + switches + " times for " + wakeUps + " events");
+        } finally {
+            done.countDown();
+            stop.set(true);
+            registrar.join();
+            poller.join();
         }
-        assertEquals(count, seen.cardinality(), "every level-triggered descriptor is still ready");
+        assertEquals(null, failure[0]);
+    }
+
+    /** The voluntary context switches of the task at {@code /proc/<task>} (as /proc/thread-self names it). */
+    private static long voluntarySwitches(String task) throws IOException {
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc", task, "status"))) {
+            if (line.startsWith("voluntary_ctxt_switches:")) {
+                return Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+            }
+        }
+        throw new AssertionError("no voluntary_ctxt_switches in /proc/" + task + "/status");
+    }
+
+    /**
+     * Another thread's deregister cannot submit the removal; it kicks the waiting select, which
+     * does, so the file closes with its descriptor a moment later.
+     */
+    @Test
+    void aDeregisterFromAnotherThreadReleasesTheFileThroughTheWaitingSelect() throws Exception {
+        selector = IoUringSelector.open();
+        int[] pair = new int[2];
+        assertEquals(0, Fd.pipe2(pair, Fd.O_NONBLOCK | Fd.O_CLOEXEC));
+        pipeEnds.add(pair[0]);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger polls = new java.util.concurrent.atomic.AtomicInteger();
+        Throwable[] failure = {null};
+        Thread poller = Thread.ofPlatform().start(() -> {
+            try (Arena own = Arena.ofConfined()) {
+                MemorySegment buffer = own.allocate(CAPACITY * IoUringEventFormat.SIZE, 8);
+                while (!stop.get()) {
+                    selector.select(buffer, CAPACITY, -1);
+                    polls.incrementAndGet();
+                }
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        });
+        try {
+            selector.register(pair[1], 3, Interest.WRITABLE, Trigger.EDGE);
+            long deadline = System.nanoTime() + PATIENCE;
+            while (polls.get() == 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait(); // the kick ends a wait; the writable pipe reports
+            }
+            assertTrue(polls.get() > 0, "the waiting select saw the registration");
+            Thread.sleep(20); // waiting again
+            selector.deregister(pair[1]);
+            assertEquals(0, Fd.close(pair[1]));
+            MemorySegment byteBuffer = arena.allocate(1);
+            long read;
+            do {
+                read = Fd.read(pair[0], byteBuffer, 1);
+            } while (read == -Errno.EAGAIN && System.nanoTime() < deadline);
+            assertEquals(0L, read, "the write end closed");
+        } finally {
+            stop.set(true);
+            selector.implInterrupt();
+            poller.join();
+        }
+        assertEquals(null, failure[0]);
     }
 
     @Test
