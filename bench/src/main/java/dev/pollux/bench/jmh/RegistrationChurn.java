@@ -1,11 +1,13 @@
 package dev.pollux.bench.jmh;
 
+import dev.pollux.Events;
 import dev.pollux.Interest;
 import dev.pollux.Poll;
 import dev.pollux.unix.Pipe;
 import java.io.IOException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -13,6 +15,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -21,12 +24,16 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Benchmark 4: registration throughput. {@code *RegisterDeregister} adds a pipe's read end and
- * removes it again; {@code *Reregister} flips its interest between two sets. Pollux's calls take
- * effect at once (one {@code epoll_ctl} each). NIO defers both to the next select, so its
- * operations include the {@code selectNow()} calls that apply them (one per change, as a loop that
- * registers and deregisters between selects pays), and NIO cannot register a channel again before
- * a select has flushed its cancelled key.
+ * Benchmark 4: registration throughput, as an event loop changes registrations between two polls.
+ * Each invocation changes the registrations of {@value #BATCH} pipes' read ends and then polls
+ * once without waiting, which applies what is still pending; one operation is one change.
+ * {@code *RegisterDeregister} removes a registration and adds it again; {@code *Reregister} flips
+ * its interest between two sets. On epoll, Pollux's calls take effect at once (one
+ * {@code epoll_ctl} each) and the poll is one {@code epoll_wait}; on io_uring they queue, and the
+ * poll submits them all (a removal and a new poll request per change) in its one
+ * {@code io_uring_enter}. NIO defers changes to the next select too, but cannot register a channel
+ * again before a select has flushed its cancelled key: its register + deregister selects twice
+ * per batch.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -35,65 +42,90 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 @State(Scope.Thread)
 public class RegistrationChurn {
+    static final int BATCH = 64;
     private static final Interest READ = Interest.READABLE;
     private static final Interest BOTH = Interest.READABLE.add(Interest.WRITABLE);
 
     private Poll poll;
-    private Pipe pipe;
+    private Events events;
+    private final Pipe[] pipes = new Pipe[BATCH];
     private Selector selector;
-    private java.nio.channels.Pipe nioPipe;
-    private SelectionKey key;
+    private final java.nio.channels.Pipe[] nioPipes = new java.nio.channels.Pipe[BATCH];
+    private final SelectionKey[] keys = new SelectionKey[BATCH];
     private boolean flip;
 
     @Setup(Level.Trial)
     public void open() throws IOException {
         poll = Poll.open();
-        pipe = Pipe.open();
-        poll.registry().register(pipe.receiver(), 7, READ);
+        events = Events.withCapacity(BATCH);
         selector = Selector.open();
-        nioPipe = java.nio.channels.Pipe.open();
-        nioPipe.source().configureBlocking(false);
-        key = nioPipe.source().register(selector, SelectionKey.OP_READ);
+        for (int i = 0; i < BATCH; i++) {
+            pipes[i] = Pipe.open();
+            poll.registry().register(pipes[i].receiver(), i, READ);
+            nioPipes[i] = java.nio.channels.Pipe.open();
+            nioPipes[i].source().configureBlocking(false);
+            keys[i] = nioPipes[i].source().register(selector, SelectionKey.OP_READ);
+        }
+        poll.poll(events, Duration.ZERO);
+        selector.selectNow();
     }
 
     @TearDown(Level.Trial)
     public void close() throws IOException {
-        pipe.close();
+        for (int i = 0; i < BATCH; i++) {
+            pipes[i].close();
+            nioPipes[i].source().close();
+            nioPipes[i].sink().close();
+        }
         poll.close();
-        nioPipe.source().close();
-        nioPipe.sink().close();
         selector.close();
     }
 
     @Benchmark
-    public void polluxRegisterDeregister() throws IOException {
-        // The trial's registration is taken away first and put back at the end of each call,
-        // so every operation is one register and one deregister.
-        poll.registry().deregister(pipe.receiver());
-        poll.registry().register(pipe.receiver(), 7, READ);
+    @OperationsPerInvocation(BATCH)
+    public int polluxRegisterDeregister() throws IOException {
+        // The trial's registrations are taken away and put back, so every operation is one
+        // deregister and one register.
+        for (int i = 0; i < BATCH; i++) {
+            poll.registry().deregister(pipes[i].receiver());
+            poll.registry().register(pipes[i].receiver(), i, READ);
+        }
+        return poll.poll(events, Duration.ZERO);
     }
 
     @Benchmark
-    public void polluxReregister() throws IOException {
+    @OperationsPerInvocation(BATCH)
+    public int polluxReregister() throws IOException {
         flip = !flip;
-        poll.registry().reregister(pipe.receiver(), 7, flip ? BOTH : READ);
+        Interest interest = flip ? BOTH : READ;
+        for (int i = 0; i < BATCH; i++) {
+            poll.registry().reregister(pipes[i].receiver(), i, interest);
+        }
+        return poll.poll(events, Duration.ZERO);
     }
 
     @Benchmark
-    public void nioRegisterDeregister() throws IOException {
-        // Each selectNow() applies the change before it: without the first one NIO would fold the
-        // register and the cancel together and never reach epoll at all.
-        key.cancel();
-        selector.selectNow();
-        key = nioPipe.source().register(selector, SelectionKey.OP_READ);
-        selector.selectNow();
+    @OperationsPerInvocation(BATCH)
+    public int nioRegisterDeregister() throws IOException {
+        for (int i = 0; i < BATCH; i++) {
+            keys[i].cancel();
+        }
+        selector.selectNow(); // flushes the cancelled keys: only then may the channels register again
+        for (int i = 0; i < BATCH; i++) {
+            keys[i] = nioPipes[i].source().register(selector, SelectionKey.OP_READ);
+        }
+        return selector.selectNow();
     }
 
     @Benchmark
-    public void nioReregister() throws IOException {
+    @OperationsPerInvocation(BATCH)
+    public int nioReregister() throws IOException {
         flip = !flip;
         // A pipe source only supports OP_READ; 0 and OP_READ are the two interest sets.
-        key.interestOps(flip ? 0 : SelectionKey.OP_READ);
-        selector.selectNow();
+        int ops = flip ? 0 : SelectionKey.OP_READ;
+        for (int i = 0; i < BATCH; i++) {
+            keys[i].interestOps(ops);
+        }
+        return selector.selectNow();
     }
 }

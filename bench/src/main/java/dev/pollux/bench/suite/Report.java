@@ -170,7 +170,8 @@ final class Report {
     }
 
     private void registration() {
-        out.println("### Registration (ns/op; NIO's include a selectNow() per change, which applies it)");
+        out.println("### Registration (ns per change; 64 changes, then one non-blocking poll that applies what is pending;"
+                + " NIO's register + deregister selects twice)");
         out.println();
         out.println("| operation | Pollux | JDK NIO | Pollux / NIO | Pollux B/op | NIO B/op |");
         out.println("|---|---:|---:|---:|---:|---:|");
