@@ -30,7 +30,8 @@ import java.lang.invoke.VarHandle;
  * friends, {@link #submit}) and one thread at a time may consume CQEs ({@link #cqReady},
  * {@link #advanceCq}); the two may be different threads. {@link #submit} and
  * {@link #getEvents} may run concurrently with each other and with SQE/CQE access (the
- * kernel serializes submission); at most one thread may be in {@link #submitAndWait}, which uses
+ * kernel serializes submission), except on a {@link #SETUP_SINGLE_ISSUER} ring, where only its
+ * one submitting thread may enter; at most one thread may be in {@link #submitAndWait}, which uses
  * the ring's one timespec. {@link #setup} once per instance. The caller (the poller's
  * {@code IoUringSelector}) provides the locking. {@link #close()} must not race with any other
  * call. Methods return {@code -errno} on failure, like the rest of this module.
@@ -48,6 +49,20 @@ public final class IoUring {
      * still woken for it).
      */
     public static final int SETUP_COOP_TASKRUN = IoUringH.IORING_SETUP_COOP_TASKRUN();
+    /**
+     * Setup flag (Linux 6.0): one thread submits, the first to do so (or the one that enables a
+     * disabled ring); {@code io_uring_enter} from any other thread fails with EEXIST.
+     */
+    public static final int SETUP_SINGLE_ISSUER = IoUringH.IORING_SETUP_SINGLE_ISSUER();
+    /**
+     * Setup flag (Linux 6.1, needs {@link #SETUP_SINGLE_ISSUER}): completion work waits on the
+     * ring, without signalling any thread, until the submitting thread calls
+     * {@code io_uring_enter} with {@code IORING_ENTER_GETEVENTS} ({@link #getEvents},
+     * {@link #submitAndGetEvents}, {@link #submitAndWait}); a thread waiting there is woken for it.
+     */
+    public static final int SETUP_DEFER_TASKRUN = IoUringH.IORING_SETUP_DEFER_TASKRUN();
+    /** Setup flag (Linux 5.10): the ring refuses submissions (EBADFD) until {@link #enableRings}. */
+    public static final int SETUP_R_DISABLED = IoUringH.IORING_SETUP_R_DISABLED();
 
     public static final int FEAT_SINGLE_MMAP = IoUringH.IORING_FEAT_SINGLE_MMAP();
     public static final int FEAT_NODROP = IoUringH.IORING_FEAT_NODROP();
@@ -79,6 +94,8 @@ public final class IoUring {
 
     private static final long SYS_SETUP = IoUringH.SYS_io_uring_setup();
     private static final long SYS_ENTER = IoUringH.SYS_io_uring_enter();
+    private static final long SYS_REGISTER = IoUringH.SYS_io_uring_register();
+    private static final long REGISTER_ENABLE_RINGS = IoUringH.IORING_REGISTER_ENABLE_RINGS();
 
     // syscall(2) is variadic: every argument after the number goes as a 64-bit value, which is
     // what glibc's wrapper reads back with va_arg(long).
@@ -87,6 +104,9 @@ public final class IoUring {
     private static final MethodHandle SYSCALL_ENTER = Downcalls.capturingVariadic(IoUringH.syscall.address(),
             FunctionDescriptor.of(IoUringH.C_LONG, IoUringH.C_LONG, IoUringH.C_LONG, IoUringH.C_LONG,
                     IoUringH.C_LONG, IoUringH.C_LONG, IoUringH.C_POINTER, IoUringH.C_LONG), 1);
+    private static final MethodHandle SYSCALL_REGISTER = Downcalls.capturingVariadic(IoUringH.syscall.address(),
+            FunctionDescriptor.of(IoUringH.C_LONG, IoUringH.C_LONG, IoUringH.C_LONG, IoUringH.C_LONG,
+                    IoUringH.C_POINTER, IoUringH.C_LONG), 1);
     private static final MethodHandle MMAP = Downcalls.capturing(IoUringH.mmap$address(), IoUringH.mmap$descriptor());
     private static final MethodHandle MUNMAP = Downcalls.capturing(IoUringH.munmap$address(), IoUringH.munmap$descriptor());
 
@@ -393,6 +413,35 @@ public final class IoUring {
      */
     public int getEvents() {
         return enter(0, 0, ENTER_GETEVENTS, MemorySegment.NULL, 0);
+    }
+
+    /**
+     * {@code io_uring_enter(fd, toSubmit, 0, IORING_ENTER_GETEVENTS)}: submits, then runs the
+     * completion work waiting for this thread (on a {@link #SETUP_DEFER_TASKRUN} ring, where a
+     * plain {@link #submit} leaves it waiting), without waiting.
+     *
+     * @return the number of SQEs the kernel consumed, or {@code -errno}
+     */
+    public int submitAndGetEvents(int toSubmit) {
+        return enter(toSubmit, 0, ENTER_GETEVENTS, MemorySegment.NULL, 0);
+    }
+
+    /**
+     * {@code io_uring_register(fd, IORING_REGISTER_ENABLE_RINGS, NULL, 0)}: lets a ring set up
+     * with {@link #SETUP_R_DISABLED} take submissions; with {@link #SETUP_SINGLE_ISSUER} the
+     * calling thread becomes the one that submits.
+     *
+     * @return 0, or {@code -errno}
+     */
+    public int enableRings() {
+        Downcalls.Frame frame = Downcalls.frame();
+        try {
+            long r = (long) SYSCALL_REGISTER.invokeExact(frame.capture, SYS_REGISTER, (long) fd, REGISTER_ENABLE_RINGS,
+                    MemorySegment.NULL, 0L);
+            return r >= 0 ? (int) r : -frame.errno();
+        } catch (Throwable t) {
+            throw Downcalls.unexpected(t);
+        }
     }
 
     private int enter(int toSubmit, int minComplete, int flags, MemorySegment arg, long argSize) {

@@ -107,4 +107,46 @@ class IoUringTest {
         assertEquals(3, ring.cqeUserData(head));
         assertEquals(-Errno.EBADF, ring.cqeResult(head));
     }
+
+    /**
+     * The setup a single polling thread wants (Linux 6.1): the ring takes submissions only once
+     * enabled, then only from the thread that enabled it, and a poll request's completion work
+     * waits on the ring until that thread asks for events.
+     */
+    @Test
+    void aDeferredRingTakesSubmissionsOnlyFromTheThreadThatEnabledIt() throws Exception {
+        IoUring deferred = new IoUring();
+        int flags = IoUring.SETUP_SINGLE_ISSUER | IoUring.SETUP_DEFER_TASKRUN | IoUring.SETUP_R_DISABLED;
+        int r = deferred.setup(8, 16, flags);
+        if (!kernelAtLeast(6, 1)) {
+            assertEquals(-Errno.EINVAL, r, "DEFER_TASKRUN exists from Linux 6.1");
+            return;
+        }
+        assertEquals(0, r, () -> deferred.failedCall() + ": " + Errno.name(-r));
+        try {
+            assertTrue(deferred.prepPollAdd(efd, Epoll.EPOLLIN, IoUring.POLL_ADD_MULTI, 7));
+            assertTrue(deferred.submit(1) < 0, "a disabled ring refuses submissions (EBADFD)");
+            assertEquals(1, deferred.sqPending(), "and leaves them in the ring");
+            assertEquals(0, deferred.enableRings());
+            int[] elsewhere = {0};
+            Thread other = Thread.ofPlatform().start(() -> elsewhere[0] = deferred.submit(1));
+            other.join();
+            assertEquals(-Errno.EEXIST, elsewhere[0], "only the enabling thread submits");
+            assertEquals(1, deferred.submit(1));
+            assertEquals(0, EventFd.add(efd, 1));
+            assertEquals(0, deferred.cqReady(), "the wake-up's completion work waits for this thread");
+            assertEquals(0, deferred.getEvents());
+            assertEquals(1, deferred.cqReady(), "asking for events ran it");
+            assertEquals(7, deferred.cqeUserData(deferred.cqHead()));
+        } finally {
+            assertEquals(0, deferred.close());
+        }
+    }
+
+    private static boolean kernelAtLeast(int major, int minor) {
+        String[] version = System.getProperty("os.version").split("[.-]");
+        int runningMajor = Integer.parseInt(version[0]);
+        int runningMinor = Integer.parseInt(version[1]);
+        return runningMajor > major || (runningMajor == major && runningMinor >= minor);
+    }
 }

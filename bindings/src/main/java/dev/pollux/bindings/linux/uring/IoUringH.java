@@ -302,6 +302,15 @@ public class IoUringH extends IoUringH$shared {
     public static int IORING_OP_POLL_REMOVE() {
         return IORING_OP_POLL_REMOVE;
     }
+    private static final int IORING_REGISTER_ENABLE_RINGS = (int)12L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.IORING_REGISTER_ENABLE_RINGS = 12
+     * }
+     */
+    public static int IORING_REGISTER_ENABLE_RINGS() {
+        return IORING_REGISTER_ENABLE_RINGS;
+    }
     private static final int SYS_io_uring_enter = (int)426L;
     /**
      * {@snippet lang=c :
@@ -356,6 +365,15 @@ public class IoUringH extends IoUringH$shared {
     public static int IORING_SETUP_CLAMP() {
         return IORING_SETUP_CLAMP;
     }
+    private static final int IORING_SETUP_R_DISABLED = (int)64L;
+    /**
+     * {@snippet lang=c :
+     * #define IORING_SETUP_R_DISABLED 64
+     * }
+     */
+    public static int IORING_SETUP_R_DISABLED() {
+        return IORING_SETUP_R_DISABLED;
+    }
     private static final int IORING_SETUP_COOP_TASKRUN = (int)256L;
     /**
      * {@snippet lang=c :
@@ -364,6 +382,24 @@ public class IoUringH extends IoUringH$shared {
      */
     public static int IORING_SETUP_COOP_TASKRUN() {
         return IORING_SETUP_COOP_TASKRUN;
+    }
+    private static final int IORING_SETUP_SINGLE_ISSUER = (int)4096L;
+    /**
+     * {@snippet lang=c :
+     * #define IORING_SETUP_SINGLE_ISSUER 4096
+     * }
+     */
+    public static int IORING_SETUP_SINGLE_ISSUER() {
+        return IORING_SETUP_SINGLE_ISSUER;
+    }
+    private static final int IORING_SETUP_DEFER_TASKRUN = (int)8192L;
+    /**
+     * {@snippet lang=c :
+     * #define IORING_SETUP_DEFER_TASKRUN 8192
+     * }
+     */
+    public static int IORING_SETUP_DEFER_TASKRUN() {
+        return IORING_SETUP_DEFER_TASKRUN;
     }
     private static final int IORING_POLL_ADD_MULTI = (int)1L;
     /**
