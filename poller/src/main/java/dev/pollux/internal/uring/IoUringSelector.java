@@ -76,11 +76,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p><b>Completion work.</b> The kernel turns a descriptor's wake-up into a completion on the
  * thread that armed the poll request (its task work). By default it interrupts that thread for
  * it, which costs an interrupt per wake-up of a busy event loop where epoll only appends to its
- * ready list; so the ring is set up with {@code IORING_SETUP_COOP_TASKRUN} (Linux 5.19; without it
- * on older kernels, or with {@code -Dpollux.io_uring.coop_taskrun=false}): the work then waits
- * until the thread next enters or leaves the kernel (its next recv or send, or the wait, which a
- * sleeping thread is woken for); a non-blocking poll that finds the completion ring empty enters
- * the kernel to run it.
+ * ready list. On Linux 6.1 and later the ring is set up with {@code IORING_SETUP_SINGLE_ISSUER |
+ * IORING_SETUP_DEFER_TASKRUN} (disabled until the first select enables it on its thread): the
+ * work waits on the ring, signalling nobody, until the polling thread asks for events (its
+ * wait, which the work wakes, or a non-blocking poll), so the loop's recv and send calls carry
+ * none of it. Such a ring takes submissions from that thread only; a select from another thread
+ * moves the registrations to a new ring of its own. Before 6.1 (or with
+ * {@code -Dpollux.io_uring.defer_taskrun=false}) the ring is set up with
+ * {@code IORING_SETUP_COOP_TASKRUN} (Linux 5.19; without it on older kernels, or with
+ * {@code -Dpollux.io_uring.coop_taskrun=false}): the work then waits until the thread next
+ * enters or leaves the kernel (its next recv or send, or the wait, which a sleeping thread is
+ * woken for). Either way a non-blocking poll that finds the completion ring empty enters the
+ * kernel to run it.
  *
  * <p><b>Where it differs from epoll.</b> The registration table is this object's, not the
  * kernel's: EEXIST and ENOENT are decided here (with EBADF, as on epoll, when the descriptor is
@@ -99,6 +106,24 @@ public final class IoUringSelector extends Selector {
      * so that every completion interrupts the thread it is for (the kernel's default).
      */
     public static final String COOPERATIVE_PROPERTY = "pollux.io_uring.coop_taskrun";
+    /**
+     * System property: {@code false} sets the ring up without {@code IORING_SETUP_DEFER_TASKRUN}
+     * (then cooperative, as on Linux 5.19 to 6.0).
+     */
+    public static final String DEFERRED_PROPERTY = "pollux.io_uring.defer_taskrun";
+
+    /** How the ring runs completion work: see the class documentation. */
+    public enum TaskRun {
+        /** {@code IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN} (Linux 6.1). */
+        DEFERRED,
+        /** {@code IORING_SETUP_COOP_TASKRUN} (Linux 5.19). */
+        COOPERATIVE,
+        /** The kernel's default: each completion interrupts the thread it is for. */
+        INTERRUPTING
+    }
+
+    private static final int DEFERRED_SETUP = IoUring.SETUP_SINGLE_ISSUER | IoUring.SETUP_DEFER_TASKRUN
+            | IoUring.SETUP_R_DISABLED;
 
     private static final int SQ_ENTRIES = 256;
     private static final int CQ_ENTRIES = 4096;
@@ -138,11 +163,17 @@ public final class IoUringSelector extends Selector {
         }
     }
 
-    private final IoUring ring;
+    /**
+     * The ring; guarded by lock (the polling thread also waits on it outside the lock). Replaced
+     * when a deferred ring is polled from a new thread (see {@link #moveRing}).
+     */
+    private IoUring ring;
     /** The eventfd other threads write to end a waiting select; owned by this selector. */
     private final int kickFd;
     private final boolean multishot;
-    private final boolean cooperative;
+    private final TaskRun taskRun;
+    /** A deferred ring was enabled (by the thread that then owns it); guarded by lock. */
+    private boolean enabled;
     private final int removeFlags;
     private final ReentrantLock lock = new ReentrantLock();
 
@@ -190,11 +221,11 @@ public final class IoUringSelector extends Selector {
     /** Set by {@link #implInterrupt}, cleared by the select it ends. */
     private volatile boolean interrupted;
 
-    private IoUringSelector(IoUring ring, int kickFd, boolean multishot, boolean cooperative) {
+    private IoUringSelector(IoUring ring, int kickFd, boolean multishot, TaskRun taskRun) {
         this.ring = ring;
         this.kickFd = kickFd;
         this.multishot = multishot;
-        this.cooperative = cooperative;
+        this.taskRun = taskRun;
         this.removeFlags = (ring.features() & IoUring.FEAT_CQE_SKIP) != 0 ? IoUring.SQE_CQE_SKIP_SUCCESS : 0;
     }
 
@@ -205,12 +236,18 @@ public final class IoUringSelector extends Selector {
      *     backend needs, saying why
      */
     public static IoUringSelector open() throws IOException {
-        boolean cooperative = !"false".equalsIgnoreCase(System.getProperty(COOPERATIVE_PROPERTY));
         IoUring ring = new IoUring();
-        int r = cooperative ? ring.setup(SQ_ENTRIES, CQ_ENTRIES, IoUring.SETUP_COOP_TASKRUN) : -Errno.EINVAL;
+        TaskRun taskRun = TaskRun.DEFERRED;
+        int r = enabled(DEFERRED_PROPERTY) ? ring.setup(SQ_ENTRIES, CQ_ENTRIES, DEFERRED_SETUP) : -Errno.EINVAL;
+        if (r == -Errno.EINVAL) {
+            // Before Linux 6.1, or turned off.
+            taskRun = TaskRun.COOPERATIVE;
+            ring = new IoUring();
+            r = enabled(COOPERATIVE_PROPERTY) ? ring.setup(SQ_ENTRIES, CQ_ENTRIES, IoUring.SETUP_COOP_TASKRUN) : -Errno.EINVAL;
+        }
         if (r == -Errno.EINVAL) {
             // Before Linux 5.19, or turned off: every completion interrupts the thread it is for.
-            cooperative = false;
+            taskRun = TaskRun.INTERRUPTING;
             ring = new IoUring();
             r = ring.setup(SQ_ENTRIES, CQ_ENTRIES, 0);
         }
@@ -224,13 +261,19 @@ public final class IoUringSelector extends Selector {
                         + " (IORING_FEAT_EXT_ARG, NODROP and SINGLE_MMAP); this kernel's io_uring reports features 0x"
                         + Integer.toHexString(ring.features()));
             }
-            boolean multishot = !"false".equalsIgnoreCase(System.getProperty(MULTISHOT_PROPERTY)) && probeMultishot(ring);
+            // A deferred ring (Linux 6.1) has multishot poll (5.13), and takes no probe before it
+            // is enabled.
+            boolean multishot = enabled(MULTISHOT_PROPERTY) && (taskRun == TaskRun.DEFERRED || probeMultishot(ring));
             int kickFd = Check.check("eventfd", EventFd.create(0, EventFd.CLOEXEC | EventFd.NONBLOCK));
-            return new IoUringSelector(ring, kickFd, multishot, cooperative);
+            return new IoUringSelector(ring, kickFd, multishot, taskRun);
         } catch (IOException | RuntimeException | Error e) {
             ring.close();
             throw e;
         }
+    }
+
+    private static boolean enabled(String property) {
+        return !"false".equalsIgnoreCase(System.getProperty(property));
     }
 
     /** Why io_uring_setup (or mapping its rings) failed, in words a user can act on. */
@@ -320,9 +363,9 @@ public final class IoUringSelector extends Selector {
         return multishot;
     }
 
-    /** Whether the ring runs completion work cooperatively ({@code IORING_SETUP_COOP_TASKRUN}). */
-    public boolean cooperative() {
-        return cooperative;
+    /** How the ring runs completion work. */
+    public TaskRun taskRun() {
+        return taskRun;
     }
 
     /**
@@ -385,11 +428,18 @@ public final class IoUringSelector extends Selector {
         int n;
         acquire();
         try {
-            owner = Thread.currentThread();
+            Thread current = Thread.currentThread();
+            if (current != owner) {
+                adopt(current);
+            }
             round++; // a long: never wraps, so a stale reportedRound never matches
             n = reap(buffer, 0, capacity);
-            if (n > 0 && n < capacity && (updateCount > 0 || ring.sqPending() > 0)) {
-                n = applyChanges(buffer, n, capacity);
+            if (n > 0 && n < capacity) {
+                if (taskRun == TaskRun.DEFERRED) {
+                    n = enterNow(buffer, n, capacity); // wakes were ready; completions wait for this call
+                } else if (updateCount > 0 || ring.sqPending() > 0) {
+                    n = applyChanges(buffer, n, capacity);
+                }
             }
         } finally {
             lock.unlock();
@@ -398,6 +448,78 @@ public final class IoUringSelector extends Selector {
             return n;
         }
         return timeoutNanos == 0 ? selectNow(buffer, capacity) : await(buffer, capacity, timeoutNanos);
+    }
+
+    /**
+     * Makes {@code current}, which starts a select, the thread that submits. A deferred ring is
+     * enabled by the first select's thread, which it then binds: a select from another thread
+     * moves the registrations to a new ring. Under the lock.
+     */
+    private void adopt(Thread current) throws IOException {
+        if (taskRun == TaskRun.DEFERRED) {
+            if (!enabled) {
+                Check.check("io_uring_register", ring.enableRings());
+                enabled = true;
+            } else {
+                moveRing();
+            }
+        }
+        owner = current;
+    }
+
+    /**
+     * A deferred ring takes submissions only from the thread that enabled it (EEXIST from any
+     * other), and runs completion work only when that thread asks for it: a select from another
+     * thread (the first one ended, or handed polling over) sets up a new ring for itself,
+     * carries over what the old one has reported and not yet been polled for, arms every
+     * registration there again (a new request reports a descriptor that is still ready at
+     * once, so nothing ready is lost, and an edge-triggered one still ready is reported once
+     * more, a spurious event; a one-shot registration that fired stays disarmed), and closes the old ring, which drops its requests and their files. Under
+     * the lock.
+     */
+    private void moveRing() throws IOException {
+        IoUring fresh = new IoUring();
+        int r = fresh.setup(SQ_ENTRIES, CQ_ENTRIES, DEFERRED_SETUP);
+        if (r < 0) {
+            throw Check.error(fresh.failedCall(), -r);
+        }
+        r = fresh.enableRings();
+        if (r < 0) {
+            fresh.close();
+            throw Check.error("io_uring_register", -r);
+        }
+        stashLiveCompletions();
+        IoUring old = ring;
+        ring = fresh;
+        kickArmed = false;
+        for (int fd = 0; fd < armed.length; fd++) {
+            int gen = armed[fd];
+            if (gen != 0) {
+                armed[fd] = 0;
+                if (gen == gens[fd]) {
+                    states[fd] |= NEEDS_ARM;
+                    enqueue(fd);
+                }
+            }
+        }
+        Check.check("close", old.close());
+    }
+
+    /** Moves the events in the ring to the stash, for a ring about to be closed. Under the lock. */
+    private void stashLiveCompletions() {
+        int tail = ring.cqTail();
+        for (int head = ring.cqHead(); head != tail; head++) {
+            long userData = ring.cqeUserData(head);
+            int res = ring.cqeResult(head);
+            if (isLive(userData) && (res > 0 || (res < 0 && res != -Errno.ECANCELED))) {
+                int fd = (int) userData;
+                if (stashedMasks[fd] == 0) {
+                    push(fd);
+                }
+                stashedMasks[fd] |= res > 0 ? res : POLLERR | POLLHUP;
+            }
+        }
+        ring.advanceCq(tail);
     }
 
     /**
@@ -415,24 +537,30 @@ public final class IoUringSelector extends Selector {
     /**
      * Nothing in the ring and no waiting: applies the changes made since the last poll (what they
      * report at once, such as a level-triggered descriptor still ready, belongs to this poll), or
-     * else enters the kernel for the completion work waiting for this thread. A cooperative ring
-     * posts completions only when their thread enters or leaves the kernel; the kernel's
-     * {@code IORING_SQ_TASKRUN} flag would say when, but it was seen clear with work waiting
-     * (IoUringSelectorTest), so a poll that finds nothing makes one system call, as epoll_wait.
+     * else enters the kernel for the completion work waiting for this thread. A deferred ring
+     * posts completions only when the polling thread asks, a cooperative one when their thread
+     * enters or leaves the kernel; the kernel's {@code IORING_SQ_TASKRUN} flag would say when
+     * there is work, but it was seen clear with work waiting (IoUringSelectorTest), so a poll
+     * that finds nothing makes one system call, as epoll_wait.
      */
     private int selectNow(MemorySegment buffer, int capacity) throws IOException {
         acquire();
         try {
-            flush();
-            if (ring.sqPending() > 0) {
-                submitLocked(); // leaving io_uring_enter runs the waiting work too
-            } else {
-                Check.check("io_uring_enter", ring.getEvents());
-            }
-            return reap(buffer, 0, capacity);
+            return enterNow(buffer, 0, capacity);
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Submits the changes, runs the completion work waiting, and adds what it all reports. Under the lock. */
+    private int enterNow(MemorySegment buffer, int n, int capacity) throws IOException {
+        flush();
+        if (ring.sqPending() > 0) {
+            submitLocked(); // leaving io_uring_enter runs the waiting work too (asked for, on a deferred ring)
+        } else {
+            Check.check("io_uring_enter", ring.getEvents());
+        }
+        return reap(buffer, n, capacity);
     }
 
     /** Submits the changes made since the last poll and waits, in one io_uring_enter. */
@@ -458,7 +586,7 @@ public final class IoUringSelector extends Selector {
             int r;
             try {
                 if (wakeUpFirst) {
-                    r = toSubmit > 0 ? ring.submit(toSubmit) : 0;
+                    r = toSubmit > 0 ? submitNoWait(toSubmit) : 0;
                 } else {
                     r = ring.submitAndWait(toSubmit, wait);
                 }
@@ -948,7 +1076,8 @@ public final class IoUringSelector extends Selector {
         dropStaleHead();
         int pending;
         while ((pending = ring.sqPending()) > 0) {
-            int r = ring.submit(pending);
+            // A deferred ring runs completion work (a removal's, which drops the file) only when asked.
+            int r = submitNoWait(pending);
             if (r == -Errno.EINTR) {
                 continue;
             }
@@ -956,6 +1085,11 @@ public final class IoUringSelector extends Selector {
                 throw Check.error("io_uring_enter", -r);
             }
         }
+    }
+
+    /** {@code io_uring_enter} that submits and does not wait; asks for events on a deferred ring. */
+    private int submitNoWait(int toSubmit) {
+        return taskRun == TaskRun.DEFERRED ? ring.submitAndGetEvents(toSubmit) : ring.submit(toSubmit);
     }
 
     /** Consumes completions at the head of the ring while they are for no live registration. */
@@ -1053,14 +1187,21 @@ public final class IoUringSelector extends Selector {
         return false;
     }
 
-    /** Adds an event for each waker woken since it was last reported. Under the lock. */
+    /**
+     * Adds an event for each waker woken since it was last reported; one per select: a wake after
+     * this select reported the waker merges into that event, which the caller reads after it.
+     * Under the lock.
+     */
     private int reportWakes(MemorySegment buffer, int n, int capacity) {
         for (KickWaker waker : wakers) {
-            if (n == capacity) {
-                break;
+            if (waker == null || !waker.pending) {
+                continue;
             }
-            if (waker != null && waker.pending) {
+            if (waker.reportedRound == round) {
                 waker.pending = false;
+            } else if (n < capacity) {
+                waker.pending = false;
+                waker.reportedRound = round;
                 IoUringEventFormat.write(buffer, n++, waker.token, Epoll.EPOLLIN);
             }
         }
@@ -1105,7 +1246,7 @@ public final class IoUringSelector extends Selector {
     @Override
     public String toString() {
         return "IoUringSelector[fd=" + ring.fd() + (multishot ? ", multishot" : ", one-shot")
-                + (cooperative ? ", cooperative" : "") + (isClosed() ? ", closed]" : "]");
+                + ", " + taskRun.name().toLowerCase(java.util.Locale.ROOT) + (isClosed() ? ", closed]" : "]");
     }
 
     /**
@@ -1129,6 +1270,8 @@ public final class IoUringSelector extends Selector {
         private final CloseGuard guard = new CloseGuard();
         /** Woken and not yet reported; cleared by the polling thread. */
         volatile boolean pending;
+        /** The select that last reported this waker; guarded by lock. */
+        long reportedRound;
 
         KickWaker(int slot, long token) {
             this.slot = slot;

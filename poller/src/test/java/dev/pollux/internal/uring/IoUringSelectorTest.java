@@ -73,9 +73,89 @@ class IoUringSelectorTest {
     }
 
     @Test
-    void completionWorkIsCooperativeOnKernelsThatHaveIt() throws IOException {
+    void completionWorkIsDeferredOnKernelsThatHaveIt() throws IOException {
         selector = IoUringSelector.open();
-        assertEquals(kernelAtLeast(5, 19), selector.cooperative(), "IORING_SETUP_COOP_TASKRUN exists from Linux 5.19; this is " + System.getProperty("os.version"));
+        IoUringSelector.TaskRun expected = kernelAtLeast(6, 1) ? IoUringSelector.TaskRun.DEFERRED
+                : kernelAtLeast(5, 19) ? IoUringSelector.TaskRun.COOPERATIVE : IoUringSelector.TaskRun.INTERRUPTING;
+        assertEquals(expected, selector.taskRun(), "DEFER_TASKRUN exists from Linux 6.1, COOP_TASKRUN from 5.19; this is "
+                + System.getProperty("os.version"));
+    }
+
+    @Test
+    void deferredCompletionWorkCanBeTurnedOff() throws IOException {
+        System.setProperty(IoUringSelector.DEFERRED_PROPERTY, "false");
+        try {
+            selector = IoUringSelector.open();
+        } finally {
+            System.clearProperty(IoUringSelector.DEFERRED_PROPERTY);
+        }
+        assertEquals(kernelAtLeast(5, 19) ? IoUringSelector.TaskRun.COOPERATIVE : IoUringSelector.TaskRun.INTERRUPTING,
+                selector.taskRun());
+        selector.register(efd, 4, Interest.READABLE, Trigger.EDGE);
+        assertEquals(0, EventFd.add(efd, 1));
+        assertEquals(1, select(PATIENCE));
+        assertEquals(4, format.token(events, 0));
+    }
+
+    /**
+     * A deferred ring takes submissions from the thread that enabled it only: a select from
+     * another thread moves the registrations to a new ring, keeps what the old one reported, and
+     * keeps every registration as it was (a fired one-shot stays disarmed).
+     */
+    @Test
+    void aSelectFromAnotherThreadKeepsEveryRegistration() throws Exception {
+        selector = IoUringSelector.open();
+        int[] pair = new int[2];
+        assertEquals(0, Fd.pipe2(pair, Fd.O_NONBLOCK | Fd.O_CLOEXEC));
+        pipeEnds.add(pair[0]);
+        pipeEnds.add(pair[1]);
+        int oneShot = EventFd.create(0, EventFd.CLOEXEC | EventFd.NONBLOCK);
+        pipeEnds.add(oneShot);
+        selector.register(efd, 1, Interest.READABLE, Trigger.EDGE);
+        selector.register(pair[0], 2, Interest.READABLE, Trigger.LEVEL);
+        selector.register(oneShot, 3, Interest.READABLE, Trigger.ONESHOT);
+        assertEquals(0, select(0), "armed by this thread");
+        assertEquals(0, EventFd.add(oneShot, 1));
+        assertEquals(1, select(PATIENCE), "the one-shot fires");
+        assertEquals(3, format.token(events, 0));
+        assertEquals(0, EventFd.add(efd, 1)); // reported to the next select, on another thread
+        int before = dev.pollux.OpenFds.count();
+        for (int handOver = 0; handOver < 3; handOver++) {
+            java.util.Map<Long, Integer> seen = new java.util.HashMap<>();
+            Throwable[] failure = {null};
+            Thread other = Thread.ofPlatform().start(() -> {
+                try (Arena own = Arena.ofConfined()) {
+                    MemorySegment buffer = own.allocate(CAPACITY * IoUringEventFormat.SIZE, 8);
+                    int n = selector.select(buffer, CAPACITY, PATIENCE);
+                    for (int i = 0; i < n; i++) {
+                        seen.put(format.token(buffer, i), format.readiness(buffer, i));
+                    }
+                } catch (Throwable t) {
+                    failure[0] = t;
+                }
+            });
+            other.join();
+            assertEquals(null, failure[0]);
+            if (handOver == 0) {
+                assertEquals(java.util.Set.of(1L), seen.keySet(), "the eventfd's edge, reported once; nothing else ready");
+                // Drained: else the next move's new multishot request would report it again (once).
+                assertEquals(0, EventFd.reset(efd));
+                assertEquals(1, Fd.write(pair[1], arena.allocate(1), 1)); // the pipe becomes readable, level-triggered
+            } else {
+                assertEquals(java.util.Set.of(2L), seen.keySet(), "hand-over " + handOver + ": the level-triggered pipe, still ready");
+            }
+        }
+        assertEquals(before, dev.pollux.OpenFds.count(), "each move closed the ring it left");
+        assertEquals(1, select(PATIENCE), "back on this thread: the pipe is still ready");
+        assertEquals(2, format.token(events, 0));
+        assertEquals(0, EventFd.add(efd, 1));
+        assertEquals(0, EventFd.add(oneShot, 1));
+        java.util.Set<Long> tokens = new java.util.HashSet<>();
+        int n = select(PATIENCE);
+        for (int i = 0; i < n; i++) {
+            tokens.add(format.token(events, i));
+        }
+        assertEquals(java.util.Set.of(1L, 2L), tokens, "the eventfd's new edge and the pipe; the fired one-shot stays quiet");
     }
 
     @Test
@@ -235,9 +315,19 @@ class IoUringSelectorTest {
         assertEquals(0, select(20_000_000L), "a failed request is not re-armed");
     }
 
+    /**
+     * On a cooperative ring each wake-up becomes a completion as soon as the polling thread
+     * leaves the kernel (here, its own eventfd writes), so 5,000 of them overflow the ring; a
+     * deferred ring makes them one completion when asked.
+     */
     @Test
     void aMultishotPollEndedByCompletionOverflowIsRearmed() throws IOException {
-        selector = IoUringSelector.open();
+        System.setProperty(IoUringSelector.DEFERRED_PROPERTY, "false");
+        try {
+            selector = IoUringSelector.open();
+        } finally {
+            System.clearProperty(IoUringSelector.DEFERRED_PROPERTY);
+        }
         selector.register(efd, 6, Interest.READABLE, Trigger.EDGE);
         assertEquals(0, select(0), "armed by this thread, nothing ready");
         // Every eventfd write is a wake-up, so a completion: more than the 4096-entry completion
@@ -274,7 +364,7 @@ class IoUringSelectorTest {
     }
 
     @Test
-    void churnWithoutPollingMakesNoSystemCall() throws IOException {
+    void churnBetweenPollsCancelsOut() throws IOException {
         selector = IoUringSelector.open();
         assertEquals(0, select(0), "this thread polls");
         for (int i = 0; i < 10_000; i++) {
@@ -282,8 +372,10 @@ class IoUringSelectorTest {
             selector.reregister(efd, i, Interest.READABLE.add(Interest.WRITABLE), Trigger.EDGE);
             selector.deregister(efd);
         }
-        assertEquals(0, selector.pendingChanges(), "each round cancels out before anything reaches the kernel");
+        assertEquals(1, selector.pendingChanges(), "one queued descriptor; nothing was submitted");
         assertEquals(0, selector.completionsWaiting());
+        assertEquals(0, select(0), "the rounds cancel out");
+        assertEquals(0, selector.pendingChanges());
         selector.register(efd, 77, Interest.READABLE, Trigger.EDGE);
         assertEquals(0, EventFd.add(efd, 1));
         assertEquals(1, select(PATIENCE));
