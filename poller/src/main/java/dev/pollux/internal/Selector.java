@@ -106,7 +106,9 @@ public abstract class Selector {
 
     /**
      * Registers {@code fd}; the OS's error (such as EEXIST or EBADF) is thrown as is. When this
-     * returns the OS queue holds the registration, as with {@code epoll_ctl}.
+     * returns the registration is in effect: the next select (or one waiting now) reports the
+     * descriptor's readiness from then on. On epoll and kqueue the OS queue holds it, as with
+     * {@code epoll_ctl}; io_uring queues it for the polling thread to submit.
      */
     public final void register(int fd, long token, Interest interest, Trigger trigger) throws IOException {
         enter();
@@ -157,7 +159,9 @@ public abstract class Selector {
 
     /**
      * Removes the registration of {@code fd}; ENOENT if it is not registered. When this returns
-     * the OS queue holds no reference to the descriptor's file: the caller may close it.
+     * no event reaches its token, and the caller may close the descriptor: the OS queue holds no
+     * reference to its file (io_uring, called on a thread other than the polling thread: it drops
+     * the file when the polling thread next polls, which a waiting poll does at once).
      */
     public final void deregister(int fd) throws IOException {
         enter();
