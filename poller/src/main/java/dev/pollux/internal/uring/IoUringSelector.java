@@ -81,7 +81,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * work waits on the ring, signalling nobody, until the polling thread asks for events (its
  * wait, which the work wakes, or a non-blocking poll), so the loop's recv and send calls carry
  * none of it. Such a ring takes submissions from that thread only; a select from another thread
- * moves the registrations to a new ring of its own. Before 6.1 (or with
+ * moves the registrations to a new ring of its own, re-arming each (a cost per hand-over, which
+ * suits a dedicated polling thread). Before 6.1 (or with
  * {@code -Dpollux.io_uring.defer_taskrun=false}) the ring is set up with
  * {@code IORING_SETUP_COOP_TASKRUN} (Linux 5.19; without it on older kernels, or with
  * {@code -Dpollux.io_uring.coop_taskrun=false}): the work then waits until the thread next
