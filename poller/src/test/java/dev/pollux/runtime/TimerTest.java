@@ -36,11 +36,18 @@ class TimerTest {
     void sleepsCompleteInDeadlineOrder() throws Exception {
         List<Integer> order = Collections.synchronizedList(new ArrayList<>());
         int[] delays = {40, 10, 30, 20, 0, 50};
-        // Every deadline is fixed when its sleep is made: make them all first, so that a slow
-        // first spawn (a cold JVM loading classes) cannot push a later sleep past an earlier one.
-        List<Async<Object>> sleeps = new ArrayList<>();
+        // Every deadline is fixed when its sleep is made: make them all at once, so that nothing
+        // slow (a spawn, a cold JVM loading classes or linking a lambda) pushes a later sleep past
+        // an earlier one. The order [0, 10, 40, 20, 30, 50] was once seen: a stall of 20 to 30 ms
+        // after the first deadline was fixed, when each sleep's lambda was made between sleeps.
+        List<java.util.function.Function<Object, Object>> records = new ArrayList<>();
         for (int d : delays) {
-            sleeps.add(Timers.sleep(Duration.ofMillis(d)).map(v -> order.add(d)));
+            records.add(v -> order.add(d));
+        }
+        Timers.sleep(Duration.ZERO).map(records.get(0)); // loads the classes; never spawned
+        List<Async<Object>> sleeps = new ArrayList<>();
+        for (int i = 0; i < delays.length; i++) {
+            sleeps.add(Timers.sleep(Duration.ofMillis(delays[i])).map(records.get(i)));
         }
         List<TaskHandle<Object>> handles = new ArrayList<>();
         for (Async<Object> sleep : sleeps) {
