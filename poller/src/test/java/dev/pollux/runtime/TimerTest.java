@@ -32,27 +32,36 @@ class TimerTest {
         return loop.<Integer>blockOn(cx -> loop.pendingTimers());
     }
 
+    /**
+     * Sleeps made and spawned in an order that is not their deadlines' complete in deadline
+     * order. Two failures once seen came from stalls of the test, not of the timers (a 2-core
+     * machine compiling while the suite starts): a stall after the first deadline was fixed
+     * pushed later deadlines past earlier ones ([0, 10, 40, 20, 30, 50]), and one between two
+     * spawns first polled the zero sleep after the 10 and 20 ms timers had fired ([10, 20, 0,
+     * 30, 40, 50]). So deadlines are fixed in ascending order (a stall only moves later ones
+     * later) and one task on the loop spawns all six (their first polls run before any timer
+     * can fire), in the mixed order, so that only the timer queue puts them in order.
+     */
     @Test
     void sleepsCompleteInDeadlineOrder() throws Exception {
         List<Integer> order = Collections.synchronizedList(new ArrayList<>());
-        int[] delays = {40, 10, 30, 20, 0, 50};
-        // Every deadline is fixed when its sleep is made: make them all at once, so that nothing
-        // slow (a spawn, a cold JVM loading classes or linking a lambda) pushes a later sleep past
-        // an earlier one. The order [0, 10, 40, 20, 30, 50] was once seen: a stall of 20 to 30 ms
-        // after the first deadline was fixed, when each sleep's lambda was made between sleeps.
+        int[] spawnOrder = {40, 10, 30, 20, 0, 50};
+        java.util.Map<Integer, Async<Object>> sleeps = new java.util.HashMap<>();
         List<java.util.function.Function<Object, Object>> records = new ArrayList<>();
-        for (int d : delays) {
-            records.add(v -> order.add(d));
+        for (int d = 0; d <= 50; d += 10) {
+            int delay = d;
+            records.add(v -> order.add(delay)); // every lambda made before any deadline
         }
-        Timers.sleep(Duration.ZERO).map(records.get(0)); // loads the classes; never spawned
-        List<Async<Object>> sleeps = new ArrayList<>();
-        for (int i = 0; i < delays.length; i++) {
-            sleeps.add(Timers.sleep(Duration.ofMillis(delays[i])).map(records.get(i)));
+        for (int d = 0; d <= 50; d += 10) {
+            sleeps.put(d, Timers.sleep(Duration.ofMillis(d)).map(records.get(d / 10)));
         }
-        List<TaskHandle<Object>> handles = new ArrayList<>();
-        for (Async<Object> sleep : sleeps) {
-            handles.add(loop.spawn(sleep));
-        }
+        List<TaskHandle<Object>> handles = loop.blockOn(cx -> {
+            List<TaskHandle<Object>> spawned = new ArrayList<>();
+            for (int d : spawnOrder) {
+                spawned.add(loop.spawn(sleeps.get(d)));
+            }
+            return spawned;
+        });
         for (TaskHandle<Object> h : handles) {
             h.join(RuntimeTestSupport.LIVENESS);
         }
