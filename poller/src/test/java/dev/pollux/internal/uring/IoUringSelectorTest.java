@@ -62,6 +62,16 @@ class IoUringSelectorTest {
         return runningMajor > major || (runningMajor == major && runningMinor >= minor);
     }
 
+    /** Opens a selector with {@code property} set to {@code false} (a feature turned off). */
+    private static IoUringSelector openWithout(String property) throws IOException {
+        System.setProperty(property, "false");
+        try {
+            return IoUringSelector.open();
+        } finally {
+            System.clearProperty(property);
+        }
+    }
+
     private int select(long timeoutNanos) throws IOException {
         return selector.select(events, CAPACITY, timeoutNanos);
     }
@@ -83,12 +93,7 @@ class IoUringSelectorTest {
 
     @Test
     void deferredCompletionWorkCanBeTurnedOff() throws IOException {
-        System.setProperty(IoUringSelector.DEFERRED_PROPERTY, "false");
-        try {
-            selector = IoUringSelector.open();
-        } finally {
-            System.clearProperty(IoUringSelector.DEFERRED_PROPERTY);
-        }
+        selector = openWithout(IoUringSelector.DEFERRED_PROPERTY);
         assertEquals(kernelAtLeast(5, 19) ? IoUringSelector.TaskRun.COOPERATIVE : IoUringSelector.TaskRun.INTERRUPTING,
                 selector.taskRun());
         selector.register(efd, 4, Interest.READABLE, Trigger.EDGE);
@@ -180,12 +185,7 @@ class IoUringSelectorTest {
 
     @Test
     void oneShotFallbackRearmsEdgeRegistrations() throws IOException {
-        System.setProperty(IoUringSelector.MULTISHOT_PROPERTY, "false");
-        try {
-            selector = IoUringSelector.open();
-        } finally {
-            System.clearProperty(IoUringSelector.MULTISHOT_PROPERTY);
-        }
+        selector = openWithout(IoUringSelector.MULTISHOT_PROPERTY);
         assertFalse(selector.multishot());
         selector.register(efd, 5, Interest.READABLE, Trigger.EDGE);
         assertEquals(0, select(0));
@@ -322,12 +322,7 @@ class IoUringSelectorTest {
      */
     @Test
     void aMultishotPollEndedByCompletionOverflowIsRearmed() throws IOException {
-        System.setProperty(IoUringSelector.DEFERRED_PROPERTY, "false");
-        try {
-            selector = IoUringSelector.open();
-        } finally {
-            System.clearProperty(IoUringSelector.DEFERRED_PROPERTY);
-        }
+        selector = openWithout(IoUringSelector.DEFERRED_PROPERTY);
         selector.register(efd, 6, Interest.READABLE, Trigger.EDGE);
         assertEquals(0, select(0), "armed by this thread, nothing ready");
         // Every eventfd write is a wake-up, so a completion: more than the 4096-entry completion
