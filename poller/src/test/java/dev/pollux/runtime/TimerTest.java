@@ -34,38 +34,35 @@ class TimerTest {
 
     /**
      * Sleeps made and spawned in an order that is not their deadlines' complete in deadline
-     * order. Two failures once seen came from stalls of the test, not of the timers (a 2-core
-     * machine compiling while the suite starts): a stall after the first deadline was fixed
-     * pushed later deadlines past earlier ones ([0, 10, 40, 20, 30, 50]), and one between two
-     * spawns first polled the zero sleep after the 10 and 20 ms timers had fired ([10, 20, 0,
-     * 30, 40, 50]). So deadlines are fixed in ascending order (a stall only moves later ones
-     * later) and one task on the loop spawns all six (their first polls run before any timer
-     * can fire), in the mixed order, so that only the timer queue puts them in order.
+     * order. Failures once seen came from stalls of 10 to 30 ms on a 2-core machine compiling
+     * while the suite starts, not from the timers: a sleep whose deadline has passed by its first
+     * poll completes at that poll, in spawn order ([10, 0, 20, ...], [10, 20, 0, ...]), and a
+     * stall between making two sleeps pushed the later deadline past an earlier one ([0, 10, 40,
+     * 20, ...]). So deadlines are fixed in ascending order (a stall only moves later ones later),
+     * and the earliest is 100 ms away, so that every sleep is first polled, and queued as a
+     * timer, before any is due; only the timer queue then puts them in order.
      */
     @Test
     void sleepsCompleteInDeadlineOrder() throws Exception {
         List<Integer> order = Collections.synchronizedList(new ArrayList<>());
-        int[] spawnOrder = {40, 10, 30, 20, 0, 50};
+        int[] spawnOrder = {140, 110, 130, 120, 100, 150};
         java.util.Map<Integer, Async<Object>> sleeps = new java.util.HashMap<>();
         List<java.util.function.Function<Object, Object>> records = new ArrayList<>();
-        for (int d = 0; d <= 50; d += 10) {
+        for (int d = 100; d <= 150; d += 10) {
             int delay = d;
             records.add(v -> order.add(delay)); // every lambda made before any deadline
         }
-        for (int d = 0; d <= 50; d += 10) {
-            sleeps.put(d, Timers.sleep(Duration.ofMillis(d)).map(records.get(d / 10)));
+        for (int d = 100; d <= 150; d += 10) {
+            sleeps.put(d, Timers.sleep(Duration.ofMillis(d)).map(records.get((d - 100) / 10)));
         }
-        List<TaskHandle<Object>> handles = loop.blockOn(cx -> {
-            List<TaskHandle<Object>> spawned = new ArrayList<>();
-            for (int d : spawnOrder) {
-                spawned.add(loop.spawn(sleeps.get(d)));
-            }
-            return spawned;
-        });
+        List<TaskHandle<Object>> handles = new ArrayList<>();
+        for (int d : spawnOrder) {
+            handles.add(loop.spawn(sleeps.get(d)));
+        }
         for (TaskHandle<Object> h : handles) {
             h.join(RuntimeTestSupport.LIVENESS);
         }
-        assertEquals(List.of(0, 10, 20, 30, 40, 50), order);
+        assertEquals(List.of(100, 110, 120, 130, 140, 150), order);
     }
 
     @Test
