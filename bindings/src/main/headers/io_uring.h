@@ -5,10 +5,12 @@
  *
  * No liburing: the three io_uring system calls are made through syscall(2) with the numbers from
  * <sys/syscall.h> (425, 426 and 427 on every architecture since the unified syscall table, so the
- * x86_64 constants are right on aarch64 too); the rings are mapped with mmap(2). The io_uring
+ * x86_64 constants are right on aarch64 too); the rings are mapped with mmap(2). <fcntl.h> gives
+ * F_DUPFD_CLOEXEC: a completion-based stream's requests use a descriptor of their own. The io_uring
  * structs are made of fixed-width fields and laid out the same on every 64-bit Linux.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>

@@ -172,6 +172,15 @@ public final class Fd {
         return 0;
     }
 
+    /**
+     * {@code fcntl(fd, F_DUPFD_CLOEXEC, 0)}: a new close-on-exec descriptor for the same open file
+     * (the lowest free number), or {@code -errno}. The constant comes from the io_uring bindings,
+     * whose completion-based streams are what need it.
+     */
+    public static int dupCloexec(int fd) {
+        return fcntl(fd, dev.pollux.bindings.linux.uring.IoUringH.F_DUPFD_CLOEXEC(), 0);
+    }
+
     /** {@code fcntl(fd, command, argument)}: the command's result, or {@code -errno}. */
     public static int fcntl(int fd, int command, int argument) {
         Downcalls.Frame frame = Downcalls.frame();

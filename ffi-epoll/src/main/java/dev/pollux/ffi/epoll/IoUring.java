@@ -18,8 +18,8 @@ import java.lang.invoke.VarHandle;
 /**
  * One io_uring instance: the raw {@code io_uring_setup} / {@code io_uring_enter} system calls
  * (through {@code syscall(2)}, no liburing), the submission and completion rings mapped with
- * {@code mmap}, and allocation-free preparation of the few SQEs a readiness backend needs
- * (POLL_ADD, POLL_REMOVE, NOP).
+ * {@code mmap}, and allocation-free preparation of the few SQEs Pollux needs (POLL_ADD,
+ * POLL_REMOVE and NOP for readiness; RECV, SEND and ASYNC_CANCEL for completion-based streams).
  *
  * <p>Memory ordering follows the kernel's contract: the ring indexes the kernel writes (SQ head,
  * CQ tail) are read with acquire semantics, the ones this side writes (SQ tail, CQ head) are
@@ -40,7 +40,17 @@ public final class IoUring {
     public static final int OP_NOP = IoUringH.IORING_OP_NOP();
     public static final int OP_POLL_ADD = IoUringH.IORING_OP_POLL_ADD();
     public static final int OP_POLL_REMOVE = IoUringH.IORING_OP_POLL_REMOVE();
+    public static final int OP_RECV = IoUringH.IORING_OP_RECV();
+    public static final int OP_SEND = IoUringH.IORING_OP_SEND();
+    public static final int OP_ASYNC_CANCEL = IoUringH.IORING_OP_ASYNC_CANCEL();
     public static final int POLL_ADD_MULTI = IoUringH.IORING_POLL_ADD_MULTI();
+    /**
+     * RECV/SEND flag (in the SQE's ioprio, Linux 5.19): skip the first attempt and wait for
+     * readiness at once, for a receive that expects no data yet.
+     */
+    public static final int RECVSEND_POLL_FIRST = IoUringH.IORING_RECVSEND_POLL_FIRST();
+    /** CQE flag of a receive (Linux 5.19): the socket still held data when the receive completed. */
+    public static final int CQE_F_SOCK_NONEMPTY = IoUringH.IORING_CQE_F_SOCK_NONEMPTY();
     public static final int CQE_F_MORE = IoUringH.IORING_CQE_F_MORE();
     public static final int SQ_CQ_OVERFLOW = IoUringH.IORING_SQ_CQ_OVERFLOW();
     /**
@@ -68,6 +78,11 @@ public final class IoUring {
     public static final int FEAT_NODROP = IoUringH.IORING_FEAT_NODROP();
     public static final int FEAT_EXT_ARG = IoUringH.IORING_FEAT_EXT_ARG();
     public static final int FEAT_CQE_SKIP = IoUringH.IORING_FEAT_CQE_SKIP();
+    /**
+     * Feature (Linux 5.7): a receive or send that would block waits for readiness on the ring's
+     * own poll machinery instead of a worker thread.
+     */
+    public static final int FEAT_FAST_POLL = IoUringH.IORING_FEAT_FAST_POLL();
     public static final int SQE_CQE_SKIP_SUCCESS = IoUringH.IOSQE_CQE_SKIP_SUCCESS();
 
     private static final int ENTER_GETEVENTS = IoUringH.IORING_ENTER_GETEVENTS();
@@ -81,6 +96,8 @@ public final class IoUring {
     private static final long SQE_OPCODE = io_uring_sqe.opcode$offset();
     private static final long SQE_FLAGS = io_uring_sqe.flags$offset();
     private static final long SQE_FD = io_uring_sqe.fd$offset();
+    private static final long SQE_IOPRIO = io_uring_sqe.ioprio$offset();
+    private static final long SQE_MSG_FLAGS = io_uring_sqe.msg_flags$offset();
     private static final long SQE_ADDR = io_uring_sqe.addr$offset();
     private static final long SQE_LEN = io_uring_sqe.len$offset();
     private static final long SQE_POLL32_EVENTS = io_uring_sqe.poll32_events$offset();
@@ -322,6 +339,64 @@ public final class IoUring {
         }
         sqes.set(ValueLayout.JAVA_BYTE, sqe + SQE_OPCODE, (byte) OP_POLL_REMOVE);
         sqes.set(ValueLayout.JAVA_BYTE, sqe + SQE_FLAGS, (byte) sqeFlags);
+        sqes.set(ValueLayout.JAVA_INT, sqe + SQE_FD, -1);
+        sqes.set(ValueLayout.JAVA_LONG, sqe + SQE_ADDR, target);
+        sqes.set(ValueLayout.JAVA_LONG, sqe + SQE_USER_DATA, userData);
+        publish();
+        return true;
+    }
+
+    /**
+     * Prepares {@code IORING_OP_RECV} on socket {@code fd} into the {@code length} bytes at native
+     * address {@code address}, which must stay valid until the request completes (or the ring is
+     * closed). {@code ioprio} may carry {@link #RECVSEND_POLL_FIRST}.
+     *
+     * @return false if the SQ is full
+     */
+    public boolean prepRecv(int fd, long address, int length, int msgFlags, int ioprio, long userData) {
+        return prepTransfer(OP_RECV, fd, address, length, msgFlags, ioprio, userData);
+    }
+
+    /**
+     * Prepares {@code IORING_OP_SEND} on socket {@code fd} of the {@code length} bytes at native
+     * address {@code address}, which must stay unchanged until the request completes (or the ring
+     * is closed).
+     *
+     * @return false if the SQ is full
+     */
+    public boolean prepSend(int fd, long address, int length, int msgFlags, long userData) {
+        return prepTransfer(OP_SEND, fd, address, length, msgFlags, 0, userData);
+    }
+
+    private boolean prepTransfer(int opcode, int fd, long address, int length, int msgFlags, int ioprio, long userData) {
+        long sqe = nextSqe();
+        if (sqe < 0) {
+            return false;
+        }
+        sqes.set(ValueLayout.JAVA_BYTE, sqe + SQE_OPCODE, (byte) opcode);
+        sqes.set(ValueLayout.JAVA_SHORT, sqe + SQE_IOPRIO, (short) ioprio);
+        sqes.set(ValueLayout.JAVA_INT, sqe + SQE_FD, fd);
+        sqes.set(ValueLayout.JAVA_LONG, sqe + SQE_ADDR, address);
+        sqes.set(ValueLayout.JAVA_INT, sqe + SQE_LEN, length);
+        sqes.set(ValueLayout.JAVA_INT, sqe + SQE_MSG_FLAGS, msgFlags);
+        sqes.set(ValueLayout.JAVA_LONG, sqe + SQE_USER_DATA, userData);
+        publish();
+        return true;
+    }
+
+    /**
+     * Prepares {@code IORING_OP_ASYNC_CANCEL} of the request whose user data is {@code target}
+     * (which then completes with {@code -ECANCELED}, unless it completed first: this request's
+     * own result is then {@code -ENOENT} or {@code -EALREADY}).
+     *
+     * @return false if the SQ is full
+     */
+    public boolean prepCancel(long target, long userData) {
+        long sqe = nextSqe();
+        if (sqe < 0) {
+            return false;
+        }
+        sqes.set(ValueLayout.JAVA_BYTE, sqe + SQE_OPCODE, (byte) OP_ASYNC_CANCEL);
         sqes.set(ValueLayout.JAVA_INT, sqe + SQE_FD, -1);
         sqes.set(ValueLayout.JAVA_LONG, sqe + SQE_ADDR, target);
         sqes.set(ValueLayout.JAVA_LONG, sqe + SQE_USER_DATA, userData);

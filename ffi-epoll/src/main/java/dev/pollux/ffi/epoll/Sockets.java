@@ -33,6 +33,7 @@ public final class Sockets {
     public static final int MSG_TRUNC = Linux.MSG_TRUNC();
     public static final int MSG_NOSIGNAL = Linux.MSG_NOSIGNAL();
     public static final int MSG_FASTOPEN = Linux.MSG_FASTOPEN();
+    public static final int MSG_WAITALL = Linux.MSG_WAITALL();
 
     public static final int SOL_SOCKET = Linux.SOL_SOCKET();
     public static final int IPPROTO_IP = Linux.IPPROTO_IP();

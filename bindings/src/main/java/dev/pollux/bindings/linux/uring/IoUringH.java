@@ -41,6 +41,15 @@ public class IoUringH extends IoUringH$shared {
     public static int ECANCELED() {
         return ECANCELED;
     }
+    private static final int F_DUPFD_CLOEXEC = (int)1030L;
+    /**
+     * {@snippet lang=c :
+     * #define F_DUPFD_CLOEXEC 1030
+     * }
+     */
+    public static int F_DUPFD_CLOEXEC() {
+        return F_DUPFD_CLOEXEC;
+    }
     private static final int MAP_POPULATE = (int)32768L;
     /**
      * {@snippet lang=c :
@@ -302,6 +311,33 @@ public class IoUringH extends IoUringH$shared {
     public static int IORING_OP_POLL_REMOVE() {
         return IORING_OP_POLL_REMOVE;
     }
+    private static final int IORING_OP_ASYNC_CANCEL = (int)14L;
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op.IORING_OP_ASYNC_CANCEL = 14
+     * }
+     */
+    public static int IORING_OP_ASYNC_CANCEL() {
+        return IORING_OP_ASYNC_CANCEL;
+    }
+    private static final int IORING_OP_SEND = (int)26L;
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op.IORING_OP_SEND = 26
+     * }
+     */
+    public static int IORING_OP_SEND() {
+        return IORING_OP_SEND;
+    }
+    private static final int IORING_OP_RECV = (int)27L;
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op.IORING_OP_RECV = 27
+     * }
+     */
+    public static int IORING_OP_RECV() {
+        return IORING_OP_RECV;
+    }
     private static final int IORING_REGISTER_ENABLE_RINGS = (int)12L;
     /**
      * {@snippet lang=c :
@@ -437,6 +473,15 @@ public class IoUringH extends IoUringH$shared {
     public static int IORING_POLL_ADD_LEVEL() {
         return IORING_POLL_ADD_LEVEL;
     }
+    private static final int IORING_RECVSEND_POLL_FIRST = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define IORING_RECVSEND_POLL_FIRST 1
+     * }
+     */
+    public static int IORING_RECVSEND_POLL_FIRST() {
+        return IORING_RECVSEND_POLL_FIRST;
+    }
     private static final int IORING_CQE_F_MORE = (int)2L;
     /**
      * {@snippet lang=c :
@@ -445,6 +490,15 @@ public class IoUringH extends IoUringH$shared {
      */
     public static int IORING_CQE_F_MORE() {
         return IORING_CQE_F_MORE;
+    }
+    private static final int IORING_CQE_F_SOCK_NONEMPTY = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * #define IORING_CQE_F_SOCK_NONEMPTY 4
+     * }
+     */
+    public static int IORING_CQE_F_SOCK_NONEMPTY() {
+        return IORING_CQE_F_SOCK_NONEMPTY;
     }
     private static final long IORING_OFF_SQ_RING = 0L;
     /**
@@ -526,6 +580,15 @@ public class IoUringH extends IoUringH$shared {
      */
     public static int IORING_FEAT_NODROP() {
         return IORING_FEAT_NODROP;
+    }
+    private static final int IORING_FEAT_FAST_POLL = (int)32L;
+    /**
+     * {@snippet lang=c :
+     * #define IORING_FEAT_FAST_POLL 32
+     * }
+     */
+    public static int IORING_FEAT_FAST_POLL() {
+        return IORING_FEAT_FAST_POLL;
     }
     private static final int IORING_FEAT_EXT_ARG = (int)256L;
     /**
