@@ -3,6 +3,7 @@ package dev.pollux.net;
 import dev.pollux.internal.ChannelIo;
 import dev.pollux.internal.Check;
 import dev.pollux.internal.IoSource;
+import dev.pollux.internal.StreamSockets;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -20,6 +21,10 @@ import java.util.Objects;
  */
 abstract sealed class NetStream extends NetSource implements ByteChannel, ScatteringByteChannel, GatheringByteChannel
         permits TcpStream, UnixStream {
+    static {
+        StreamSockets.install(channel -> channel instanceof NetStream stream ? stream.io.fd() : -1);
+    }
+
     /**
      * Whether a connect that did not complete at once may still be under way: until something
      * shows the connection established (bytes moved, the peer's address read), a pending error

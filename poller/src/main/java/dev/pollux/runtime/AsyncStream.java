@@ -2,6 +2,7 @@ package dev.pollux.runtime;
 
 import dev.pollux.Interest;
 import dev.pollux.Source;
+import dev.pollux.internal.uring.CompletionStream;
 import dev.pollux.net.TcpStream;
 import dev.pollux.net.UnixStream;
 import dev.pollux.unix.Pipe;
@@ -36,6 +37,19 @@ import java.util.Objects;
  * bytes than asked for (the stream's OS buffer was empty then; later data makes a new edge), which
  * saves a system call per message.
  *
+ * <p><b>Completion-based streams</b> (opt-in, io_uring only: a loop opened with
+ * {@link EventLoop#open(String, boolean)} or {@value EventLoop#COMPLETION_STREAMS_PROPERTY}{@code =true}).
+ * A {@link TcpStream} or {@link UnixStream} made into an {@code AsyncStream} on such a loop
+ * (accepted, or passed to {@link #of}; not one made by {@link #connect}) is not registered for
+ * readiness: it works on a duplicate of its descriptor with {@code IORING_OP_RECV} and
+ * {@code IORING_OP_SEND} requests that the loop submits with its wait. A receive into the
+ * stream's 16 KiB buffer is always outstanding (reads copy from it); writes copy into a 16 KiB
+ * send buffer and return at once, and a send carries them out (a write waits only when that
+ * buffer is full). So a write's bytes may still be in the stream's buffer when it returns, and a
+ * send's failure (a reset) fails the next write; {@link #close()} lets bytes already written go
+ * out before the socket closes. Pipes always use readiness. The futures and poll-style methods
+ * behave the same either way; {@link #isCompletionBased()} says which this stream is.
+ *
  * <p>Threading and ownership: at most one task reads and one task writes at a time (a second
  * waiter in the same direction replaces the first's wake). The {@code AsyncStream} owns the
  * channel: {@link #close()} deregisters and closes it, wakes any waiting task (whose next
@@ -51,15 +65,24 @@ public final class AsyncStream<C extends Channel & Source> implements AutoClosea
     private final ReadableByteChannel reader;
     private final WritableByteChannel writer;
     private final ScheduledIo io;
+    /** The completion-based stream doing this stream's I/O, or null for readiness-based I/O. */
+    private final CompletionStream completion;
 
-    private AsyncStream(EventLoop loop, C channel) throws IOException {
+    private AsyncStream(EventLoop loop, C channel, boolean completionAllowed) throws IOException {
         this.loop = loop;
         this.channel = channel;
         this.reader = channel instanceof ReadableByteChannel r ? r : null;
         this.writer = channel instanceof WritableByteChannel w ? w : null;
-        Interest interest = reader != null && writer != null ? Interest.READABLE.add(Interest.WRITABLE)
-                : reader != null ? Interest.READABLE : Interest.WRITABLE;
-        this.io = loop.register(channel, interest, this);
+        EventLoop.CompletionIo opened = completionAllowed ? loop.openCompletionStream(channel, this) : null;
+        if (opened != null) {
+            this.io = opened.io();
+            this.completion = opened.stream();
+        } else {
+            Interest interest = reader != null && writer != null ? Interest.READABLE.add(Interest.WRITABLE)
+                    : reader != null ? Interest.READABLE : Interest.WRITABLE;
+            this.io = loop.register(channel, interest, this);
+            this.completion = null;
+        }
     }
 
     /**
@@ -76,7 +99,17 @@ public final class AsyncStream<C extends Channel & Source> implements AutoClosea
             throw new IllegalArgumentException("not a byte channel: " + channel);
         }
         try {
-            return new AsyncStream<>(loop, channel);
+            return new AsyncStream<>(loop, channel, true);
+        } catch (IOException | RuntimeException e) {
+            Combinators.closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    /** {@link #of} for a stream that waits for readiness whatever the loop's mode: a connect in progress. */
+    private static AsyncStream<TcpStream> readinessStream(EventLoop loop, TcpStream channel) throws IOException {
+        try {
+            return new AsyncStream<>(loop, channel, false);
         } catch (IOException | RuntimeException e) {
             Combinators.closeQuietly(channel);
             throw e;
@@ -124,6 +157,9 @@ public final class AsyncStream<C extends Channel & Source> implements AutoClosea
         if (!dst.hasRemaining()) {
             return 0;
         }
+        if (completion != null) {
+            return completionRead(cx, dst);
+        }
         while (true) {
             long snapshot = io.pollReady(cx, ScheduledIo.READ_DIRECTION);
             if (snapshot < 0) {
@@ -159,6 +195,9 @@ public final class AsyncStream<C extends Channel & Source> implements AutoClosea
         if (!src.hasRemaining()) {
             return 0;
         }
+        if (completion != null) {
+            return completionWrite(cx, src);
+        }
         while (true) {
             long snapshot = io.pollReady(cx, ScheduledIo.WRITE_DIRECTION);
             if (snapshot < 0) {
@@ -171,6 +210,40 @@ public final class AsyncStream<C extends Channel & Source> implements AutoClosea
             }
             io.clearReadiness(snapshot, ScheduledIo.WRITE_DIRECTION);
             io.needWriteEvent();
+        }
+    }
+
+    /**
+     * A completion-based read: what the last receive brought, or a wait for the receive that is
+     * outstanding (a readable event from the loop's poll is its completion).
+     */
+    private int completionRead(Context cx, ByteBuffer dst) throws IOException {
+        while (true) {
+            int n = completion.read(dst);
+            if (n != CompletionStream.PENDING) {
+                return n;
+            }
+            long snapshot = io.pollReady(cx, ScheduledIo.READ_DIRECTION);
+            if (snapshot < 0) {
+                return Async.PENDING_COUNT;
+            }
+            // An event recorded before the receive that is outstanding now: try once more.
+            io.clearReadiness(snapshot, ScheduledIo.READ_DIRECTION);
+        }
+    }
+
+    /** A completion-based write: into the send buffer, or a wait for a send to make room. */
+    private int completionWrite(Context cx, ByteBuffer src) throws IOException {
+        while (true) {
+            int n = completion.write(src);
+            if (n != CompletionStream.PENDING) {
+                return n;
+            }
+            long snapshot = io.pollReady(cx, ScheduledIo.WRITE_DIRECTION);
+            if (snapshot < 0) {
+                return Async.PENDING_COUNT;
+            }
+            io.clearReadiness(snapshot, ScheduledIo.WRITE_DIRECTION);
         }
     }
 
@@ -237,7 +310,21 @@ public final class AsyncStream<C extends Channel & Source> implements AutoClosea
     public void close() throws IOException {
         io.markClosed();
         loop.release(io);
-        channel.close();
+        try {
+            if (completion != null) {
+                completion.close();
+            }
+        } finally {
+            channel.close();
+        }
+    }
+
+    /**
+     * Whether this stream's I/O is completion-based (its loop's streams are, and it was not made
+     * by {@link #connect}).
+     */
+    public boolean isCompletionBased() {
+        return completion != null;
     }
 
     /** Readiness record, for tests. */
@@ -264,7 +351,7 @@ public final class AsyncStream<C extends Channel & Source> implements AutoClosea
         @Override
         public Object poll(Context cx) throws IOException {
             if (stream == null) {
-                stream = AsyncStream.of(fixedLoop != null ? fixedLoop : cx.loop(), TcpStream.connect(address));
+                stream = readinessStream(fixedLoop != null ? fixedLoop : cx.loop(), TcpStream.connect(address));
                 stream.io.clearReadiness(0, ScheduledIo.WRITE_DIRECTION); // wait for the OS, not optimism
                 stream.io.needWriteEvent();
             }

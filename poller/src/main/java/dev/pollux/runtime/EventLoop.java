@@ -5,6 +5,10 @@ import dev.pollux.Interest;
 import dev.pollux.Poll;
 import dev.pollux.Source;
 import dev.pollux.Waker;
+import dev.pollux.internal.Registries;
+import dev.pollux.internal.StreamSockets;
+import dev.pollux.internal.uring.CompletionStream;
+import dev.pollux.internal.uring.IoUringSelector;
 import java.io.IOException;
 import java.nio.channels.ClosedSelectorException;
 import java.time.Duration;
@@ -101,6 +105,8 @@ public final class EventLoop implements AutoCloseable {
     private final Poll poll;
     private final Waker waker;
     private final Reactor reactor;
+    /** The io_uring selector, when streams on this loop are completion-based; else null. */
+    private final IoUringSelector completionStreams;
     private final Thread thread;
     private Events events = Events.withCapacity(1024);
 
@@ -128,7 +134,7 @@ public final class EventLoop implements AutoCloseable {
     /** Set by {@link #shutdown} so that a loop about to block looks at the new deadline first. */
     private volatile boolean poked;
 
-    private EventLoop(String name) throws IOException {
+    private EventLoop(String name, boolean completionStreams) throws IOException {
         this.name = name;
         this.poll = Poll.open();
         try {
@@ -139,8 +145,19 @@ public final class EventLoop implements AutoCloseable {
         }
         this.reactor = new Reactor(poll.registry(), poll.backend() == dev.pollux.Backend.KQUEUE
                 && dev.pollux.ffi.kqueue.KqueuePlatform.current() == dev.pollux.ffi.kqueue.KqueuePlatform.LIBKQUEUE);
+        this.completionStreams = completionStreams
+                && Registries.selector(poll.registry()) instanceof IoUringSelector uring ? uring : null;
         this.thread = new LoopThread(this, name);
     }
+
+    /**
+     * System property: {@code true} makes the byte streams of loops opened afterwards with
+     * {@link #open()} or {@link #open(String)} on the
+     * io_uring backend completion-based ({@code IORING_OP_RECV} and {@code IORING_OP_SEND}
+     * requests submitted with the loop's wait instead of system calls after readiness events; see
+     * {@link AsyncStream}). Ignored on other backends.
+     */
+    public static final String COMPLETION_STREAMS_PROPERTY = "pollux.io_uring.completion_streams";
 
     /** Opens a loop on the backend {@link Poll#open()} picks, and starts its thread. */
     public static EventLoop open() throws IOException {
@@ -149,7 +166,16 @@ public final class EventLoop implements AutoCloseable {
 
     /** Opens a loop whose thread is named {@code name}, and starts it. */
     public static EventLoop open(String name) throws IOException {
-        EventLoop loop = new EventLoop(Objects.requireNonNull(name, "name"));
+        return open(name, Boolean.getBoolean(COMPLETION_STREAMS_PROPERTY));
+    }
+
+    /**
+     * Opens a loop whose thread is named {@code name}, and starts it; with
+     * {@code completionStreams} and the io_uring backend, its byte streams are completion-based
+     * (see {@link AsyncStream}; ignored on other backends, see {@link #completionStreams()}).
+     */
+    public static EventLoop open(String name, boolean completionStreams) throws IOException {
+        EventLoop loop = new EventLoop(Objects.requireNonNull(name, "name"), completionStreams);
         loop.thread.start();
         return loop;
     }
@@ -307,6 +333,41 @@ public final class EventLoop implements AutoCloseable {
                     + " would block it; await with a task (TaskHandle is an Async) instead");
         }
     }
+
+    /**
+     * Whether this loop's byte streams are completion-based: on the io_uring backend with
+     * {@value #COMPLETION_STREAMS_PROPERTY}{@code =true} (see {@link AsyncStream}).
+     */
+    public boolean completionStreams() {
+        return completionStreams != null;
+    }
+
+    /**
+     * A completion-based stream on a duplicate of the stream socket {@code channel}'s descriptor,
+     * with a reactor record for its completions; null if this loop's streams are not
+     * completion-based or {@code channel} is not a Pollux stream socket.
+     */
+    CompletionIo openCompletionStream(Object channel, AutoCloseable owner) throws IOException {
+        int fd = completionStreams == null ? -1 : StreamSockets.fd(channel);
+        if (fd < 0) {
+            return null;
+        }
+        if (terminated) {
+            throw new RejectedExecutionException(name + " has terminated");
+        }
+        ScheduledIo io = reactor.reserve(owner);
+        try {
+            CompletionIo opened = new CompletionIo(io, completionStreams.openStream(fd, io.token));
+            wakeLoop(); // a larger event list may be needed before the next wait
+            return opened;
+        } catch (IOException | RuntimeException e) {
+            reactor.release(io);
+            throw e;
+        }
+    }
+
+    /** A completion-based stream and the reactor record its completions wake. */
+    record CompletionIo(ScheduledIo io, CompletionStream stream) {}
 
     /** Registers {@code source} edge-triggered with this loop's reactor. */
     ScheduledIo register(Source source, Interest interest, AutoCloseable owner) throws IOException {

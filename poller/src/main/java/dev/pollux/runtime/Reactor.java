@@ -60,7 +60,30 @@ final class Reactor {
      * @param owner what closing at loop shutdown closes
      */
     ScheduledIo register(Source source, Interest interest, AutoCloseable owner) throws IOException {
-        ScheduledIo io;
+        boolean both = interest.isReadable() && interest.isWritable();
+        ScheduledIo io = allocate(owner, writeOnDemand && both ? source : null);
+        if (writeOnDemand && both) {
+            interest = Interest.READABLE;
+        }
+        try {
+            registry.register(source, io.token, interest);
+        } catch (IOException | RuntimeException e) {
+            release(io);
+            throw e;
+        }
+        return io;
+    }
+
+    /**
+     * A record and token for a source that is not registered with the Poll: a completion-based
+     * stream, whose completions the selector reports as events for the token.
+     */
+    ScheduledIo reserve(AutoCloseable owner) {
+        return allocate(owner, null);
+    }
+
+    /** A slot and its record; with {@code onDemandSource}, adding and dropping the write interest on demand. */
+    private ScheduledIo allocate(AutoCloseable owner, Source onDemandSource) {
         synchronized (lock) {
             int index = freeCount > 0 ? free[--freeCount] : nextUnused++;
             if (index >= slots.length) {
@@ -70,24 +93,14 @@ final class Reactor {
             }
             int generation = ++generations[index];
             long token = ((long) generation << 32) | index;
-            boolean both = interest.isReadable() && interest.isWritable();
-            io = writeOnDemand && both
-                    ? new ScheduledIo(token, index, owner, write -> registry.reregister(source, token,
+            ScheduledIo io = onDemandSource != null
+                    ? new ScheduledIo(token, index, owner, write -> registry.reregister(onDemandSource, token,
                             write ? Interest.READABLE.add(Interest.WRITABLE) : Interest.READABLE))
                     : new ScheduledIo(token, index, owner);
-            if (writeOnDemand && both) {
-                interest = Interest.READABLE;
-            }
             SLOT.setRelease(slots, index, io);
             count++;
+            return io;
         }
-        try {
-            registry.register(source, io.token, interest);
-        } catch (IOException | RuntimeException e) {
-            release(io);
-            throw e;
-        }
-        return io;
     }
 
     /** Forgets {@code io}'s slot (the caller deregisters or closes the source itself). Idempotent. */

@@ -14,10 +14,14 @@ import dev.pollux.internal.EventFormat;
 import dev.pollux.internal.Selector;
 import dev.pollux.internal.SelectorWaker;
 import dev.pollux.internal.epoll.EpollSelector;
+import dev.pollux.ffi.epoll.Sockets;
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -143,6 +147,18 @@ public final class IoUringSelector extends Selector {
     private static final long KICK = 1L << 63 | 1;
     /** User data of the open-time multishot probe. */
     private static final long PROBE = 1L << 63 | 2;
+    /**
+     * The two top bits mark a completion-based stream's request: its slot above bit 0, which is
+     * set for a send and clear for a receive (negative, so never a registration's; bit 62 set,
+     * so never the kick's or the probe's).
+     */
+    private static final long STREAM_OP = 3L << 62;
+    /** System properties: the bytes of a completion-based stream's receive and send buffers. */
+    public static final String STREAM_READ_BUFFER_PROPERTY = "pollux.io_uring.stream_read_buffer";
+    public static final String STREAM_WRITE_BUFFER_PROPERTY = "pollux.io_uring.stream_write_buffer";
+    private static final int STREAM_READ_BUFFER = Math.max(64, Integer.getInteger(STREAM_READ_BUFFER_PROPERTY, 16 * 1024));
+    private static final int STREAM_WRITE_BUFFER = Math.max(64, Integer.getInteger(STREAM_WRITE_BUFFER_PROPERTY, 16 * 1024));
+    private static final int SEND_FLAGS = Sockets.MSG_NOSIGNAL | Sockets.MSG_WAITALL;
 
     private static final byte EDGE = 0;
     private static final byte LEVEL = 1;
@@ -210,6 +226,23 @@ public final class IoUringSelector extends Selector {
     private boolean consuming;
     /** Wakers by slot; guarded by lock. */
     private KickWaker[] wakers = new KickWaker[4];
+
+    // Completion-based streams (see CompletionStream); guarded by lock.
+    /** By slot, while the stream's descriptor is open. */
+    private CompletionStream[] streams = new CompletionStream[16];
+    private int[] freeStreamSlots = new int[16];
+    private int freeStreamSlotCount;
+    private int nextStreamSlot;
+    /** Streams with a request to write at the next flush. */
+    private CompletionStream[] streamQueue = new CompletionStream[16];
+    private int streamQueueCount;
+    /** Streams with completions to report, in the order they came. */
+    private CompletionStream[] doneStreams = new CompletionStream[16];
+    private int doneCount;
+    /** The streams' buffers (made on first use, freed when the selector closes) and those free for reuse. */
+    private Arena bufferArena;
+    private MemorySegment[] freeBuffers = new MemorySegment[16];
+    private int freeBufferCount;
 
     /** The thread of the latest select: the only one that submits; guarded by lock. */
     private Thread owner;
@@ -504,6 +537,7 @@ public final class IoUringSelector extends Selector {
             }
         }
         Check.check("close", old.close());
+        streamsMoved();
     }
 
     /** Moves the events in the ring to the stash, for a ring about to be closed. Under the lock. */
@@ -512,7 +546,9 @@ public final class IoUringSelector extends Selector {
         for (int head = ring.cqHead(); head != tail; head++) {
             long userData = ring.cqeUserData(head);
             int res = ring.cqeResult(head);
-            if (isLive(userData) && (res > 0 || (res < 0 && res != -Errno.ECANCELED))) {
+            if (isStreamOp(userData)) {
+                streamCompleted(userData, res, ring.cqeFlags(head));
+            } else if (isLive(userData) && (res > 0 || (res < 0 && res != -Errno.ECANCELED))) {
                 int fd = (int) userData;
                 if (stashedMasks[fd] == 0) {
                     push(fd);
@@ -580,7 +616,7 @@ public final class IoUringSelector extends Selector {
                 waiting = true;
                 // After announcing the wait (volatile), as a waker sets its flag before it reads
                 // whether a select waits: one of the two sees the other.
-                wakeUpFirst = interrupted || anyWakerPending();
+                wakeUpFirst = interrupted || anyWakerPending() || doneCount > 0 || stashSize > 0;
             } finally {
                 lock.unlock();
             }
@@ -649,10 +685,11 @@ public final class IoUringSelector extends Selector {
         }
         consuming = true;
         try {
-            return reapRing(buffer, n, capacity);
+            n = reapRing(buffer, n, capacity);
         } finally {
             consuming = false;
         }
+        return doneCount > 0 ? reportStreams(buffer, n, capacity) : n;
     }
 
     private int reapRing(MemorySegment buffer, int n, int capacity) throws IOException {
@@ -983,6 +1020,9 @@ public final class IoUringSelector extends Selector {
             }
         }
         updateCount = 0;
+        if (streamQueueCount > 0) {
+            flushStreams();
+        }
     }
 
     /**
@@ -997,6 +1037,10 @@ public final class IoUringSelector extends Selector {
      */
     private boolean discard(int index) {
         long userData = ring.cqeUserData(index);
+        if (isStreamOp(userData)) {
+            streamCompleted(userData, ring.cqeResult(index), ring.cqeFlags(index));
+            return true;
+        }
         if (userData == KICK) {
             if ((ring.cqeFlags(index) & IoUring.CQE_F_MORE) == 0) {
                 kickArmed = false; // one-shot, cancelled, or ended by a full ring: the next flush re-arms it
@@ -1157,6 +1201,417 @@ public final class IoUringSelector extends Selector {
     }
 
 
+    // ---- completion-based streams ----------------------------------------------------------------
+
+    /**
+     * Opens a completion-based stream (see {@link CompletionStream}) on a duplicate of the
+     * connected stream socket {@code sourceFd}, whose completions are reported as events for
+     * {@code token} (readable: a receive completed; writable: a send made room for a write that
+     * waited). Its first receive goes with the next poll. The caller keeps {@code sourceFd}; it
+     * must not register it with this selector.
+     *
+     * @throws ClosedSelectorException if this selector is closed
+     */
+    public CompletionStream openStream(int sourceFd, long token) throws IOException {
+        int fd = Fd.dupCloexec(sourceFd);
+        if (fd < 0) {
+            throw Check.error("fcntl(F_DUPFD_CLOEXEC)", -fd);
+        }
+        CompletionStream stream;
+        boolean kick;
+        acquire();
+        try {
+            if (isClosed()) {
+                throw new ClosedSelectorException();
+            }
+            MemorySegment buffers = takeBuffers();
+            int slot = freeStreamSlotCount > 0 ? freeStreamSlots[--freeStreamSlotCount] : nextStreamSlot++;
+            if (slot == streams.length) {
+                streams = Arrays.copyOf(streams, slot * 2);
+            }
+            stream = new CompletionStream(this, fd, token, slot, buffers, STREAM_READ_BUFFER);
+            streams[slot] = stream;
+            stream.recvState = CompletionStream.QUEUED;
+            kick = queueStream(stream);
+        } catch (RuntimeException e) {
+            Fd.close(fd);
+            throw e;
+        } finally {
+            lock.unlock();
+        }
+        if (kick) {
+            kick();
+        }
+        return stream;
+    }
+
+    /** A receive buffer and a send buffer, one after the other, from the pool. Under the lock. */
+    private MemorySegment takeBuffers() {
+        if (freeBufferCount > 0) {
+            MemorySegment buffers = freeBuffers[--freeBufferCount];
+            freeBuffers[freeBufferCount] = null;
+            return buffers;
+        }
+        if (bufferArena == null) {
+            bufferArena = Arena.ofShared();
+        }
+        return bufferArena.allocate((long) STREAM_READ_BUFFER + STREAM_WRITE_BUFFER, 64);
+    }
+
+    /** See {@link CompletionStream#read}. */
+    int streamRead(CompletionStream stream, ByteBuffer dst) throws IOException {
+        int n;
+        boolean kick = false;
+        acquire();
+        try {
+            if (stream.closed || stream.released) {
+                throw new ClosedChannelException();
+            }
+            if (!dst.hasRemaining()) {
+                return 0;
+            }
+            int available = stream.readEnd - stream.readStart;
+            if (available > 0) {
+                n = Math.min(available, dst.remaining());
+                ByteBuffer view = stream.readView;
+                view.limit(stream.readStart + n).position(stream.readStart);
+                dst.put(view);
+                stream.readStart += n;
+                if (stream.readStart == stream.readEnd) {
+                    stream.readStart = 0;
+                    stream.readEnd = 0;
+                    kick = requestReceive(stream);
+                }
+            } else if (stream.readFailure != null) {
+                IOException failure = stream.readFailure;
+                stream.readFailure = null;
+                stream.endOfStream = true;
+                throw failure;
+            } else if (stream.endOfStream) {
+                n = -1;
+            } else {
+                kick = requestReceive(stream);
+                n = CompletionStream.PENDING;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (kick) {
+            kick();
+        }
+        return n;
+    }
+
+    /** See {@link CompletionStream#write}. */
+    int streamWrite(CompletionStream stream, ByteBuffer src) throws IOException {
+        int n;
+        boolean kick = false;
+        acquire();
+        try {
+            if (stream.closed || stream.released) {
+                throw new ClosedChannelException();
+            }
+            if (stream.writeFailure != null) {
+                throw stream.writeFailure;
+            }
+            int remaining = src.remaining();
+            if (remaining == 0) {
+                return 0;
+            }
+            int room = STREAM_WRITE_BUFFER - stream.fill;
+            if (room == 0) {
+                stream.writerWaits = true;
+                return CompletionStream.PENDING;
+            }
+            n = Math.min(remaining, room);
+            ByteBuffer view = stream.writeView;
+            view.limit(stream.fill + n).position(stream.fill);
+            int limit = src.limit();
+            src.limit(src.position() + n);
+            view.put(src);
+            src.limit(limit);
+            stream.fill += n;
+            if (stream.sendState == CompletionStream.IDLE) {
+                stream.sendEnd = stream.fill;
+                stream.sendState = CompletionStream.QUEUED;
+                kick = queueStream(stream);
+            } else if (stream.sendState == CompletionStream.QUEUED) {
+                stream.sendEnd = stream.fill; // not written to the ring yet: the send grows
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (kick) {
+            kick();
+        }
+        return n;
+    }
+
+    /** See {@link CompletionStream#unsent}. */
+    int streamUnsent(CompletionStream stream) {
+        acquire();
+        try {
+            return stream.released ? 0 : stream.fill - stream.sendStart;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** See {@link CompletionStream#close}. */
+    void closeStream(CompletionStream stream) throws IOException {
+        boolean kick = false;
+        acquire();
+        try {
+            if (stream.closed || stream.released) {
+                return;
+            }
+            stream.closed = true;
+            stream.readStart = 0;
+            stream.readEnd = 0;
+            if (stream.recvState == CompletionStream.QUEUED) {
+                stream.recvState = CompletionStream.IDLE; // never written to the ring
+            } else if (stream.recvState == CompletionStream.IN_FLIGHT) {
+                stream.cancelQueued = true;
+                kick = queueStream(stream);
+            }
+            if (!stream.busy()) {
+                releaseStream(stream);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (kick) {
+            kick();
+        }
+    }
+
+    /** Queues a receive unless one is outstanding or the stream has ended. Under the lock; returns whether to kick. */
+    private boolean requestReceive(CompletionStream stream) {
+        if (stream.recvState != CompletionStream.IDLE || stream.endOfStream || stream.readFailure != null || stream.closed) {
+            return false;
+        }
+        stream.recvState = CompletionStream.QUEUED;
+        return queueStream(stream);
+    }
+
+    /** Queues {@code stream} for the next flush, once. Under the lock; returns whether a select waits. */
+    private boolean queueStream(CompletionStream stream) {
+        if (!stream.queued) {
+            stream.queued = true;
+            if (streamQueueCount == streamQueue.length) {
+                streamQueue = Arrays.copyOf(streamQueue, streamQueueCount * 2);
+            }
+            streamQueue[streamQueueCount++] = stream;
+        }
+        return waiting;
+    }
+
+    /**
+     * Writes the queued streams' requests. A receive that follows one which left data in the
+     * socket tries at once; any other polls first (the peer has usually not answered yet). On
+     * the polling thread, under the lock, from {@link #flush}: a submission made to find room
+     * may complete requests and queue more streams, which this loop then writes too.
+     */
+    private void flushStreams() throws IOException {
+        for (int i = 0; i < streamQueueCount; i++) {
+            CompletionStream stream = streamQueue[i];
+            streamQueue[i] = null;
+            stream.queued = false;
+            if (stream.released) {
+                continue;
+            }
+            long recv = STREAM_OP | ((long) stream.slot << 1);
+            if (stream.recvState == CompletionStream.QUEUED) {
+                int ioprio = stream.moreData ? 0 : IoUring.RECVSEND_POLL_FIRST;
+                long address = stream.readBuffer.address();
+                if (!ring.prepRecv(stream.fd, address, STREAM_READ_BUFFER, 0, ioprio, recv)) {
+                    submitLocked();
+                    ring.prepRecv(stream.fd, address, STREAM_READ_BUFFER, 0, ioprio, recv);
+                }
+                stream.recvState = CompletionStream.IN_FLIGHT;
+            }
+            if (stream.sendState == CompletionStream.QUEUED) {
+                long address = stream.writeBuffer.address() + stream.sendStart;
+                int length = stream.sendEnd - stream.sendStart;
+                if (!ring.prepSend(stream.fd, address, length, SEND_FLAGS, recv | 1)) {
+                    submitLocked();
+                    ring.prepSend(stream.fd, address, length, SEND_FLAGS, recv | 1);
+                }
+                stream.sendState = CompletionStream.IN_FLIGHT;
+            }
+            if (stream.cancelQueued) {
+                stream.cancelQueued = false;
+                if (stream.recvState == CompletionStream.IN_FLIGHT) {
+                    if (!ring.prepCancel(recv, CONTROL)) {
+                        submitLocked();
+                        ring.prepCancel(recv, CONTROL);
+                    }
+                }
+            }
+        }
+        streamQueueCount = 0;
+    }
+
+    private static boolean isStreamOp(long userData) {
+        return (userData & STREAM_OP) == STREAM_OP;
+    }
+
+    /** A stream's request completed: records the result and notes what to report. Under the lock. */
+    private void streamCompleted(long userData, int res, int flags) {
+        int slot = (int) ((userData & ~STREAM_OP) >>> 1);
+        CompletionStream stream = slot < streams.length ? streams[slot] : null;
+        if (stream == null) {
+            return;
+        }
+        if ((userData & 1) == 0) {
+            receiveCompleted(stream, res, flags);
+        } else {
+            sendCompleted(stream, res);
+        }
+        if (stream.closed && !stream.busy()) {
+            releaseStream(stream);
+        }
+    }
+
+    private void receiveCompleted(CompletionStream stream, int res, int flags) {
+        stream.recvState = CompletionStream.IDLE;
+        if (stream.closed) {
+            return;
+        }
+        if (res > 0) {
+            stream.readStart = 0;
+            stream.readEnd = res;
+            stream.moreData = (flags & IoUring.CQE_F_SOCK_NONEMPTY) != 0;
+            done(stream, Epoll.EPOLLIN);
+        } else if (res == 0) {
+            stream.endOfStream = true;
+            done(stream, Epoll.EPOLLIN);
+        } else if (res == -Errno.EAGAIN || res == -Errno.EINTR || res == -Errno.ECANCELED) {
+            // Not this side's doing (a cancel comes only after close): receive again.
+            stream.moreData = false;
+            requestReceive(stream);
+        } else {
+            stream.readFailure = Check.socketError("IORING_OP_RECV", -res);
+            done(stream, Epoll.EPOLLIN);
+        }
+    }
+
+    private void sendCompleted(CompletionStream stream, int res) {
+        stream.sendState = CompletionStream.IDLE;
+        if (res == -Errno.EAGAIN || res == -Errno.EINTR || (res == -Errno.ECANCELED && !stream.closed)) {
+            stream.sendState = CompletionStream.QUEUED; // the same bytes again
+            queueStream(stream);
+            return;
+        }
+        if (res < 0) {
+            if (!stream.closed) {
+                stream.writeFailure = Check.socketError("IORING_OP_SEND", -res);
+            }
+            stream.sendStart = 0;
+            stream.sendEnd = 0;
+            stream.fill = 0;
+        } else {
+            stream.sendStart += res;
+            if (stream.sendStart < stream.sendEnd) {
+                stream.sendState = CompletionStream.QUEUED; // a short send: the rest
+                queueStream(stream);
+                return;
+            }
+            if (stream.fill > stream.sendEnd) {
+                stream.sendEnd = stream.fill; // what was written while it was in flight
+                stream.sendState = CompletionStream.QUEUED;
+                queueStream(stream);
+            } else {
+                stream.sendStart = 0;
+                stream.sendEnd = 0;
+                stream.fill = 0;
+            }
+        }
+        if (stream.writerWaits && !stream.closed) {
+            stream.writerWaits = false;
+            done(stream, Epoll.EPOLLOUT);
+        }
+    }
+
+    private void done(CompletionStream stream, int mask) {
+        if (stream.doneMask == 0) {
+            if (doneCount == doneStreams.length) {
+                doneStreams = Arrays.copyOf(doneStreams, doneCount * 2);
+            }
+            doneStreams[doneCount++] = stream;
+        }
+        stream.doneMask |= mask;
+    }
+
+    /** Adds an event per stream with completions to report, from slot {@code n}. Under the lock. */
+    private int reportStreams(MemorySegment buffer, int n, int capacity) {
+        int i = 0;
+        for (; i < doneCount && n < capacity; i++) {
+            CompletionStream stream = doneStreams[i];
+            doneStreams[i] = null;
+            int mask = stream.doneMask;
+            stream.doneMask = 0;
+            if (mask != 0 && !stream.closed && !stream.released) {
+                IoUringEventFormat.write(buffer, n++, stream.token, mask);
+            }
+        }
+        System.arraycopy(doneStreams, i, doneStreams, 0, doneCount - i);
+        Arrays.fill(doneStreams, doneCount - i, doneCount, null);
+        doneCount -= i;
+        return n;
+    }
+
+    /** The kernel holds nothing of a closed stream any more: closes its descriptor, pools its buffers. Under the lock. */
+    private void releaseStream(CompletionStream stream) {
+        stream.released = true;
+        streams[stream.slot] = null;
+        if (freeStreamSlotCount == freeStreamSlots.length) {
+            freeStreamSlots = Arrays.copyOf(freeStreamSlots, freeStreamSlotCount * 2);
+        }
+        freeStreamSlots[freeStreamSlotCount++] = stream.slot;
+        if (freeBufferCount == freeBuffers.length) {
+            freeBuffers = Arrays.copyOf(freeBuffers, freeBufferCount * 2);
+        }
+        freeBuffers[freeBufferCount++] = stream.buffers;
+        Fd.close(stream.fd);
+    }
+
+    /**
+     * After {@link #moveRing}: the old ring was closed with the streams' requests in it, and the
+     * kernel dropped them without running them (the completions it had posted were taken
+     * first). A receive that had not completed had read nothing: it goes again on the new ring.
+     * A send in flight may have sent part of its bytes, and how many is lost with the ring: the
+     * stream fails, as a connection that broke. Under the lock.
+     */
+    private void streamsMoved() {
+        for (CompletionStream stream : streams) {
+            if (stream == null) {
+                continue;
+            }
+            stream.cancelQueued = false;
+            if (stream.recvState == CompletionStream.IN_FLIGHT) {
+                stream.recvState = CompletionStream.IDLE;
+                requestReceive(stream);
+            }
+            if (stream.sendState == CompletionStream.IN_FLIGHT) {
+                stream.sendState = CompletionStream.IDLE;
+                stream.sendStart = 0;
+                stream.sendEnd = 0;
+                stream.fill = 0;
+                if (!stream.closed) {
+                    stream.writeFailure = new IOException("io_uring: another thread took over polling while a send of this"
+                            + " stream was in flight, and how much of it was sent is unknown (completion-based streams need"
+                            + " one polling thread)");
+                    stream.writerWaits = false;
+                    done(stream, Epoll.EPOLLOUT);
+                }
+            }
+            if (stream.closed && !stream.busy()) {
+                releaseStream(stream);
+            }
+        }
+    }
+
     // ---- wakers, interrupt, close --------------------------------------------------------------
 
     @Override
@@ -1240,6 +1695,23 @@ public final class IoUringSelector extends Selector {
     protected void implClose() throws IOException {
         int r = ring.close();
         int k = Fd.close(kickFd);
+        // The ring is gone: the kernel cancels the requests it held without running them, so
+        // the streams' buffers can be freed and their descriptors closed.
+        acquire();
+        try {
+            for (CompletionStream stream : streams) {
+                if (stream != null) {
+                    stream.released = true;
+                    Fd.close(stream.fd);
+                }
+            }
+            Arrays.fill(streams, null);
+            if (bufferArena != null) {
+                bufferArena.close();
+            }
+        } finally {
+            lock.unlock();
+        }
         Check.check("close", r);
         Check.check("close", k);
     }
