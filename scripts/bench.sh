@@ -5,7 +5,8 @@
 # JDK NIO, Netty epoll, C floor) driven by the C epoll load generator. Where io_uring opens,
 # Pollux also runs on it in the same run (-Dpollux.backend=io_uring): a second JMH run of its
 # backend-dependent benchmarks (table "io_uring beside epoll (same run)"), a third run in each
-# round of the pinned wake round trip, and the echo servers pollux-io_uring and runtime-io_uring.
+# round of the pinned wake round trip, and the echo servers pollux-io_uring, runtime-io_uring and
+# runtime-completion (the executor's completion-based streams, -Dpollux.io_uring.completion_streams=true).
 # Prints one Markdown report on stdout (paste it into bench/RESULTS.md); progress goes to stderr;
 # the report is also kept in bench/target/suite/report-<mode>.md.
 #
@@ -18,7 +19,7 @@
 #                               only draws the figures of a saved report (bench/RESULTS.md too)
 #
 # Other arguments go to dev.pollux.bench.suite.Suite, for instance --servers pollux,netty,c
-# (all: pollux,pollux-io_uring,runtime,runtime-io_uring,nio,netty,c), --skip-micro, --skip-echo,
+# (all: pollux,pollux-io_uring,runtime,runtime-io_uring,runtime-completion,nio,netty,c), --skip-micro, --skip-echo,
 # --skip-wake, --wake-only (the pinned wake round trip alone), --skip-io-uring (epoll only; also
 # what happens, with a line saying why, where the kernel refuses io_uring),
 # --connections 32 --depth 1 --size 64.

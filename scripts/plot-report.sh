@@ -98,6 +98,7 @@ table "Echo, two event loops" | awk -F'\t' '{ print $1 "\t" $2 "\t" $5 }' >"$dat
 awk -F'\t' '
     function short(name,    backend) {
         backend = sub(/ \(io_uring\)$/, "", name) ? "\\nio\\\\_uring" : ""
+        if (sub(/ \(io_uring completion\)$/, "", name)) backend = "\\ncompletion"
         if (name == "Pollux on Poll") return "Pollux\\nPoll" backend
         if (name == "Pollux on the executor") return "Pollux\\nexecutor" backend
         sub(/ Selector$/, "", name); sub(/ 4\.[0-9]+ epoll$/, "\\nepoll", name); sub(/ \(epoll\)$/, "", name)
@@ -109,7 +110,10 @@ awk -F'\t' '
 if [[ -s $data/echo.dat ]]; then
     {
         # Wider where the io_uring servers add two clusters, so that the labels still fit.
-        terminal "$(grep -q "(io_uring)" "$data/echo1.tsv" "$data/echo2.tsv" && echo 1400 || echo 1100)" 460
+        width=1100
+        grep -q "(io_uring)" "$data/echo1.tsv" "$data/echo2.tsv" && width=1400
+        grep -q "(io_uring completion)" "$data/echo1.tsv" "$data/echo2.tsv" && width=1600
+        terminal "$width" 460
         cat <<EOF
 set output "$base-echo.$ext"
 set multiplot layout 1,2 title "TCP echo, 32 connections x 64 B, C epoll load generator"

@@ -12,7 +12,8 @@
 #
 # Options: --ops N (operations traced; default 20000), --smoke (a few hundred: CI),
 # --io-uring (also Pollux on Poll and the executor on the io_uring backend: columns io_uring and
-# rt-io_uring, where io_uring_enter is the wait),
+# rt-io_uring, where io_uring_enter is the wait; for echo also completion, the executor with
+# completion-based streams, -Dpollux.io_uring.completion_streams=true),
 # --jfr (also run Pollux on Poll and the executor with Pollux's JFR events on, scripts/pollux.jfc,
 # and summarise the recordings), --no-build.
 # Output files are kept in bench/target/trace/.
@@ -146,12 +147,14 @@ mkdir -p "$out"
 run_java=("$java" --enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=4 -cp "$jar")
 impls=(pollux runtime nio netty)
 [[ -n "${io_uring:-}" ]] && impls+=(io_uring rt-io_uring)
+[[ -n "${io_uring:-}" && $workload == echo ]] && impls+=(completion)
 # The io_uring columns run Pollux's own classes with -Dpollux.backend=io_uring.
-declare -A base_impl=([io_uring]=pollux [rt-io_uring]=runtime)
+declare -A base_impl=([io_uring]=pollux [rt-io_uring]=runtime [completion]=runtime)
 declare -A server_class=([pollux]=dev.pollux.bench.servers.PollEchoServer
                          [runtime]=dev.pollux.bench.servers.RuntimeEchoServer
                          [io_uring]=dev.pollux.bench.servers.PollEchoServer
                          [rt-io_uring]=dev.pollux.bench.servers.RuntimeEchoServer
+                         [completion]=dev.pollux.bench.servers.RuntimeEchoServer
                          [nio]=dev.pollux.bench.servers.NioEchoServer
                          [netty]=dev.pollux.bench.servers.NettyEchoServer)
 
@@ -189,6 +192,7 @@ for impl in "${impls[@]}"; do
     echo "tracing $impl $workload ($ops operations)" >&2
     backend=()
     [[ -n "${base_impl[$impl]:-}" ]] && backend=(-Dpollux.backend=io_uring)
+    [[ $impl == completion ]] && backend+=(-Dpollux.io_uring.completion_streams=true)
     if [[ $workload == echo ]]; then
         start_server "$impl" "${backend[@]}"
         client "$warmup"

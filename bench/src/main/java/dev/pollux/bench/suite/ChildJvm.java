@@ -19,10 +19,18 @@ final class ChildJvm {
      * backend when {@code backend} is null; the program's own arguments follow.
      */
     static List<String> command(Backend backend, String mainClass) {
+        return command(backend, null, mainClass);
+    }
+
+    /** {@link #command(Backend, String)} with one more system property ({@code name=value}), unless null. */
+    static List<String> command(Backend backend, String property, String mainClass) {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "--enable-native-access=ALL-UNNAMED"));
         if (backend != null) {
             command.add(backendProperty(backend));
+        }
+        if (property != null) {
+            command.add("-D" + property);
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
         return command;

@@ -22,8 +22,13 @@ final class EchoServers {
      * @param label the longer name in the table
      * @param mainClass the Java main class, or null for the C floor
      * @param backend the Pollux backend it runs on ({@code -Dpollux.backend}), or null for the default
+     * @param property one more system property for the JVM ({@code name=value}), or null
      */
-    record Server(String name, String label, String mainClass, Backend backend) {
+    record Server(String name, String label, String mainClass, Backend backend, String property) {
+        Server(String name, String label, String mainClass, Backend backend) {
+            this(name, label, mainClass, backend, null);
+        }
+
         boolean isC() {
             return mainClass == null;
         }
@@ -38,6 +43,8 @@ final class EchoServers {
             new Server("pollux-io_uring", "Pollux on Poll (io_uring)", POLL, Backend.IO_URING),
             new Server("runtime", "Pollux on the executor", RUNTIME, null),
             new Server("runtime-io_uring", "Pollux on the executor (io_uring)", RUNTIME, Backend.IO_URING),
+            new Server("runtime-completion", "Pollux on the executor (io_uring completion)", RUNTIME,
+                    Backend.IO_URING, "pollux.io_uring.completion_streams=true"),
             new Server("nio", "JDK NIO Selector", "dev.pollux.bench.servers.NioEchoServer", null),
             new Server("netty", "Netty 4.2 epoll", "dev.pollux.bench.servers.NettyEchoServer", null),
             new Server("c", "C floor (epoll)", null, null));
@@ -59,7 +66,7 @@ final class EchoServers {
             }
             command.add(binary.toString());
         } else {
-            command.addAll(ChildJvm.command(server.backend(), server.mainClass()));
+            command.addAll(ChildJvm.command(server.backend(), server.property(), server.mainClass()));
         }
         command.add("--port");
         command.add("0");

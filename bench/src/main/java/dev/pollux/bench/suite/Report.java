@@ -337,6 +337,12 @@ final class Report {
                         uring.get().serverCpuUsPerMsg() / epoll.get().serverCpuUsPerMsg(), 1.0);
             }
         }
+        Optional<Echo.Row> epoll = row("Pollux on the executor");
+        Optional<Echo.Row> completion = row("Pollux on the executor (io_uring completion)");
+        if (epoll.isPresent() && completion.isPresent()) {
+            target("io_uring completion-based streams: echo server CPU/msg <= epoll's (Pollux on the executor)",
+                    completion.get().serverCpuUsPerMsg() / epoll.get().serverCpuUsPerMsg(), 1.0);
+        }
     }
 
     /** A target on the ratio of the io_uring figure of {@code key} to its epoll figure; nothing where either is missing. */

@@ -18,11 +18,12 @@ import java.util.Optional;
  * paste into {@code bench/RESULTS.md}. {@code --wake-only} runs the pinned wake round trip alone.
  * Where io_uring opens (and unless {@code --skip-io-uring}), Pollux runs on it too, in the same
  * run: the backend-dependent JMH benchmarks in a second JMH run, a third run in each round of the
- * pinned wake round trip, and the echo servers {@code pollux-io_uring} and {@code runtime-io_uring}.
+ * pinned wake round trip, and the echo servers {@code pollux-io_uring}, {@code runtime-io_uring} and
+ * {@code runtime-completion}.
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar dev.pollux.bench.suite.Suite [--mode smoke|quick|full]
- *     [--c-dir bench/target/c] [--servers pollux,pollux-io_uring,runtime,runtime-io_uring,nio,netty,c]
+ *     [--c-dir bench/target/c] [--servers pollux,pollux-io_uring,runtime,runtime-io_uring,runtime-completion,nio,netty,c]
  *     [--skip-micro] [--skip-echo] [--skip-wake | --wake-only] [--skip-io-uring]
  *     [--connections N] [--depth D] [--size S] [--command "how it was started"]
  * </pre>

@@ -163,6 +163,63 @@ class IoUringSelectorTest {
         assertEquals(java.util.Set.of(1L, 2L), tokens, "the eventfd's new edge and the pipe; the fired one-shot stays quiet");
     }
 
+    /**
+     * A completion-based stream's receive outstanding when another thread takes over polling (a
+     * deferred ring moves): the old ring dropped it without reading, so it goes again on the new
+     * ring and the bytes written before the move arrive whole.
+     */
+    @Test
+    void aStreamsReceiveGoesAgainWhenAnotherThreadTakesOverPolling() throws Exception {
+        selector = IoUringSelector.open();
+        try (dev.pollux.net.UnixStream.Pair pair = dev.pollux.net.UnixStream.pair()) {
+            CompletionStream stream = selector.openStream(dev.pollux.internal.StreamSockets.fd(pair.first()), 7);
+            assertEquals(0, select(0), "the receive is submitted, and waits");
+            assertEquals(2, pair.second().write(java.nio.ByteBuffer.wrap("hi".getBytes())));
+            long[] token = {-1};
+            Throwable[] failure = {null};
+            Thread other = Thread.ofPlatform().start(() -> {
+                try (Arena own = Arena.ofConfined()) {
+                    MemorySegment buffer = own.allocate(CAPACITY * IoUringEventFormat.SIZE, 8);
+                    if (selector.select(buffer, CAPACITY, PATIENCE) == 1) {
+                        token[0] = format.token(buffer, 0);
+                    }
+                } catch (Throwable t) {
+                    failure[0] = t;
+                }
+            });
+            other.join();
+            assertEquals(null, failure[0]);
+            assertEquals(7, token[0], "the receive completed on the thread that polls now");
+            java.nio.ByteBuffer dst = java.nio.ByteBuffer.allocate(8);
+            assertEquals(2, stream.read(dst));
+            assertEquals("hi", new String(dst.array(), 0, 2));
+            stream.close();
+        }
+    }
+
+    /** Closing the selector closes the descriptors of the completion-based streams still open. */
+    @Test
+    void closingTheSelectorClosesItsStreamsDescriptors() throws Exception {
+        try (dev.pollux.net.UnixStream.Pair pair = dev.pollux.net.UnixStream.pair()) {
+            int before = dev.pollux.OpenFds.count();
+            selector = IoUringSelector.open();
+            CompletionStream stream = selector.openStream(dev.pollux.internal.StreamSockets.fd(pair.first()), 7);
+            assertEquals(0, select(0), "the receive is submitted, and waits");
+            assertEquals(5, stream.write(java.nio.ByteBuffer.wrap("hello".getBytes())));
+            assertEquals(0, select(0), "the send goes out (reporting nothing: no write waited)");
+            selector.close();
+            selector = null;
+            assertEquals(before, dev.pollux.OpenFds.count(), "the ring, the kick eventfd and the stream's duplicate closed");
+            java.nio.ByteBuffer in = java.nio.ByteBuffer.allocate(8);
+            assertEquals(5, pair.second().read(in));
+            assertThrowsClosed(() -> stream.read(java.nio.ByteBuffer.allocate(1)));
+        }
+    }
+
+    private static void assertThrowsClosed(org.junit.jupiter.api.function.Executable call) {
+        org.junit.jupiter.api.Assertions.assertThrows(java.nio.channels.ClosedChannelException.class, call);
+    }
+
     @Test
     void aNonBlockingPollRunsCompletionWorkWaitingForItsThread() throws Exception {
         selector = IoUringSelector.open();
