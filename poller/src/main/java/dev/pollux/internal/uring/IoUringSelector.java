@@ -94,6 +94,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * woken for). Either way a non-blocking poll that finds the completion ring empty enters the
  * kernel to run it.
  *
+ * <p><b>Completion-based streams.</b> Besides readiness, the selector runs {@link CompletionStream}s
+ * ({@link #openStream}): receives and sends whose requests the polling thread writes with the
+ * registrations' changes and submits in the same {@code io_uring_enter}, and whose completions it
+ * reports as readable and writable events for the stream's token. A receive or send is the
+ * stream's state, not an event to merge: its result waits in the stream until read, and a select
+ * does not wait while completions are left to report. Their user data carries the two top bits
+ * and the stream's slot; a slot is reused only once the kernel holds no request of its stream.
+ *
  * <p><b>Where it differs from epoll.</b> The registration table is this object's, not the
  * kernel's: EEXIST and ENOENT are decided here (with EBADF, as on epoll, when the descriptor is
  * not open), and errors come from the poll requests, so {@code OsException.call()} names
